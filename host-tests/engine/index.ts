@@ -162,6 +162,8 @@ export class XsHost {
     } catch (error) {
       throw error instanceof XsError ? new XsError(error.code, `loading ${this.options.entry}: ${error.message}`, { cause: error }) : error;
     }
+    // the baseline of the memory counters (and of the fixed heap) is the heap once the bundle has loaded
+    if (this.worker.patched) await this.#worker.evaluate("xsFixHeap()");
     await this.#command({ op: "state" });
   }
 

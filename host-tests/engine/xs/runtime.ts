@@ -236,7 +236,8 @@ function startCall(id: number, name: string, args: Any[], metered: boolean): voi
     return;
   }
   const perf = g.performance;
-  if (metered) memory(true);
+  let start = [0, 0];
+  if (metered) { g.gc(); start = memory(true); }
   const t0 = perf.now();
   const m0 = meterNow();
   const finish = (ok: boolean, v: Any) => {
@@ -246,7 +247,8 @@ function startCall(id: number, name: string, args: Any[], metered: boolean): voi
       const compute = meterNow() - m0;
       const wallMs = perf.now() - t0;
       const [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack] = memory(false);
-      record.meter = { compute, wallMs, chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack };
+      // peaks: growth over what was in use when the call started (after a collection)
+      record.meter = { compute, wallMs, chunksInUse, slotsInUse, peakChunks: peakChunks - start[0], peakSlots: peakSlots - start[1], peakStack };
     }
     settled.push(record);
   };
