@@ -1,0 +1,289 @@
+// ISO-8601 date-times and durations as OpenADR 2.0b writes them ↔ numbers (ms since the epoch, ms).
+// Pure arithmetic: no Date parsing of strings, no Intl, no RegExp. Leaves out: week dates, ordinal
+// dates, reduced precision ("2026-11"), and calendar-exact years/months in durations (see below).
+//
+// Date-times: `[+-]YYYY[Y…]-MM-DDThh:mm:ss[.f…][Z|±hh:mm]`, any number of fractional digits (kept to
+// the millisecond, truncated), "24:00:00" as the end of the day, surrounding XML whitespace ignored.
+// A date-time without a zone (seen in the wild; the 2.0b XSD makes `Z` optional) is read as UTC.
+// Durations: `[+-]P[nY][nM][nW][nD][T[nH][nM][nS]]`, a decimal fraction on any component, and the
+// bare `nW` the XSD pattern admits. Years and months have no fixed length: they count as 365 and 30
+// days (nominal), which is what a VEN needs for report back-durations and never appears in events.
+
+const MS_PER_SECOND = 1000;
+const MS_PER_MINUTE = 60_000;
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+const MS_PER_WEEK = 7 * MS_PER_DAY;
+const MS_PER_MONTH = 30 * MS_PER_DAY;
+const MS_PER_YEAR = 365 * MS_PER_DAY;
+const MAX_LENGTH = 64;
+
+const C_PLUS = 43, C_COMMA = 44, C_MINUS = 45, C_DOT = 46, C_0 = 48, C_9 = 57, C_COLON = 58;
+
+/** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = month > 2 ? month - 3 : month + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeap(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** Reads exactly `n` digits at `i`; -1 when any is not a digit. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(i + k); // NaN past the end: fails the test below
+    if (!(c >= C_0 && c <= C_9)) return -1;
+    v = v * 10 + (c - C_0);
+  }
+  return v;
+}
+
+/**
+ * Date-time text → ms since the epoch (UTC), or NaN when it is not a valid date-time.
+ * The decoder uses this form (no exception per value); `parseDateTime` throws.
+ */
+export function dateTimeOrNaN(text: string): number {
+  let s = 0;
+  let e = text.length;
+  if (e > MAX_LENGTH) return NaN;
+  while (s < e && isSpace(text.charCodeAt(s))) s++;
+  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+  let i = s;
+  let sign = 1;
+  let c = text.charCodeAt(i);
+  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; }
+  // year: four or more digits
+  let year = 0;
+  let n = 0;
+  while (i < e) {
+    c = text.charCodeAt(i);
+    if (c < C_0 || c > C_9) break;
+    year = year * 10 + (c - C_0);
+    i++; n++;
+  }
+  if (n < 4 || n > 9 || text.charCodeAt(i) !== C_MINUS) return NaN;
+  year *= sign;
+  const month = digits(text, i + 1, 2);
+  if (month < 1 || month > 12 || text.charCodeAt(i + 3) !== C_MINUS) return NaN;
+  const day = digits(text, i + 4, 2);
+  if (day < 1 || day > daysInMonth(year, month)) return NaN;
+  c = text.charCodeAt(i + 6);
+  if (c !== 84 && c !== 116) return NaN; // T t
+  const hour = digits(text, i + 7, 2);
+  if (hour < 0 || hour > 24 || text.charCodeAt(i + 9) !== C_COLON) return NaN;
+  const minute = digits(text, i + 10, 2);
+  if (minute < 0 || minute > 59 || text.charCodeAt(i + 12) !== C_COLON) return NaN;
+  const second = digits(text, i + 13, 2);
+  if (second < 0 || second > 59) return NaN;
+  i += 15;
+  let ms = 0;
+  if (i < e && text.charCodeAt(i) === C_DOT) {
+    i++;
+    let scale = 100;
+    while (i < e) {
+      c = text.charCodeAt(i);
+      if (c < C_0 || c > C_9) break;
+      ms += (c - C_0) * scale;
+      scale = scale / 10;
+      i++;
+    }
+    ms = Math.floor(ms);
+  }
+  if (hour === 24 && (minute !== 0 || second !== 0 || ms !== 0)) return NaN;
+  let offset = 0;
+  if (i < e) {
+    c = text.charCodeAt(i);
+    if (c === 90 || c === 122) { // Z z
+      i++;
+    } else if (c === C_PLUS || c === C_MINUS) {
+      const oh = digits(text, i + 1, 2);
+      const om = digits(text, i + 4, 2);
+      if (oh < 0 || oh > 14 || text.charCodeAt(i + 3) !== C_COLON || om < 0 || om > 59) return NaN;
+      offset = (oh * 60 + om) * (c === C_MINUS ? -1 : 1);
+      i += 6;
+    } else {
+      return NaN;
+    }
+  }
+  if (i !== e) return NaN;
+  return daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE +
+    second * MS_PER_SECOND + ms - offset * MS_PER_MINUTE;
+}
+
+/** Date-time text → ms since the epoch (UTC). Throws RangeError on invalid text. */
+export function parseDateTime(text: string): number {
+  const v = dateTimeOrNaN(text);
+  if (v !== v) throw new RangeError(`invalid date-time "${text}"`);
+  return v;
+}
+
+function pad(value: number, width: number): string {
+  let s = String(value);
+  while (s.length < width) s = "0" + s;
+  return s;
+}
+
+/**
+ * ms since the epoch → `YYYY-MM-DDThh:mm:ss[.sss]Z` (milliseconds only when not zero), or with
+ * `offsetMinutes` the local time at that offset with `±hh:mm` (e.g. 540 → `+09:00`; 0 → `+00:00`).
+ */
+export function formatDateTime(ms: number, offsetMinutes?: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`formatDateTime: not a finite time (${ms})`);
+  const offset = offsetMinutes ?? 0;
+  if (!Number.isInteger(offset) || offset < -14 * 60 || offset > 14 * 60) throw new RangeError(`formatDateTime: bad offset ${offsetMinutes}`);
+  const t = Math.floor(ms) + offset * MS_PER_MINUTE;
+  let days = Math.floor(t / MS_PER_DAY);
+  let rest = t - days * MS_PER_DAY;
+  // civil from days (H. Hinnant)
+  days += 719468;
+  const era = Math.floor(days / 146097);
+  const doe = days - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / MS_PER_HOUR); rest -= hour * MS_PER_HOUR;
+  const minute = Math.floor(rest / MS_PER_MINUTE); rest -= minute * MS_PER_MINUTE;
+  const second = Math.floor(rest / MS_PER_SECOND); rest -= second * MS_PER_SECOND;
+  let out = (year < 0 ? "-" + pad(-year, 4) : year > 9999 ? "+" + String(year) : pad(year, 4)) +
+    "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2);
+  if (rest !== 0) out += "." + pad(rest, 3);
+  if (offsetMinutes === undefined) return out + "Z";
+  const a = offset < 0 ? -offset : offset;
+  return out + (offset < 0 ? "-" : "+") + pad(Math.floor(a / 60), 2) + ":" + pad(a % 60, 2);
+}
+
+/**
+ * Duration text → ms (negative for `-P…`), or NaN when it is not a valid duration.
+ * The decoder uses this form; `parseDuration` throws.
+ */
+export function durationOrNaN(text: string): number {
+  let s = 0;
+  let e = text.length;
+  if (e > MAX_LENGTH) return NaN;
+  while (s < e && isSpace(text.charCodeAt(s))) s++;
+  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+  let i = s;
+  let sign = 1;
+  let c = text.charCodeAt(i);
+  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; c = text.charCodeAt(i); }
+  const bare = c >= C_0 && c <= C_9; // the XSD's "nW" alternative
+  if (!bare) {
+    if (c !== 80) return NaN; // P
+    i++;
+  }
+  let total = 0;
+  let inTime = false;
+  let components = 0;
+  let timeComponents = 0;
+  let rank = 0; // order of designators: Y M W D | T H M S
+  while (i < e) {
+    c = text.charCodeAt(i);
+    if (c === 84) { // T
+      if (inTime || bare) return NaN;
+      inTime = true;
+      i++;
+      continue;
+    }
+    let whole = 0;
+    let n = 0;
+    while (i < e) {
+      c = text.charCodeAt(i);
+      if (c < C_0 || c > C_9) break;
+      whole = whole * 10 + (c - C_0);
+      i++; n++;
+    }
+    let fraction = 0;
+    if (i < e && (c === C_DOT || c === C_COMMA)) {
+      i++;
+      let scale = 0.1;
+      let f = 0;
+      while (i < e) {
+        c = text.charCodeAt(i);
+        if (c < C_0 || c > C_9) break;
+        fraction += (c - C_0) * scale;
+        scale /= 10;
+        i++; f++;
+      }
+      if (f === 0) return NaN;
+    }
+    if (n === 0 || i >= e) return NaN;
+    const value = whole + fraction;
+    let unit = 0;
+    let r = 0;
+    if (!inTime) {
+      if (c === 89) { unit = MS_PER_YEAR; r = 1; }        // Y
+      else if (c === 77) { unit = MS_PER_MONTH; r = 2; }  // M
+      else if (c === 87) { unit = MS_PER_WEEK; r = 3; }   // W
+      else if (c === 68) { unit = MS_PER_DAY; r = 4; }    // D
+    } else {
+      if (c === 72) { unit = MS_PER_HOUR; r = 5; }        // H
+      else if (c === 77) { unit = MS_PER_MINUTE; r = 6; } // M
+      else if (c === 83) { unit = MS_PER_SECOND; r = 7; } // S
+    }
+    if (unit === 0 || r <= rank || (bare && r !== 3)) return NaN;
+    rank = r;
+    total += value * unit;
+    components++;
+    if (inTime) timeComponents++;
+    i++;
+  }
+  if (components === 0 || (inTime && timeComponents === 0)) return NaN;
+  return sign * Math.round(total);
+}
+
+/** Duration text → ms. Throws RangeError on invalid text. */
+export function parseDuration(text: string): number {
+  const v = durationOrNaN(text);
+  if (v !== v) throw new RangeError(`invalid duration "${text}"`);
+  return v;
+}
+
+/**
+ * ms → canonical duration: `[-]P[nD][T[nH][nM][n[.fff]S]]`, `PT0S` for zero. Days are the largest
+ * unit written (never weeks, months or years), so the text reads back to the same ms.
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`formatDuration: not a finite duration (${ms})`);
+  let rest = Math.round(ms < 0 ? -ms : ms);
+  if (rest === 0) return "PT0S";
+  let out = ms < 0 ? "-P" : "P";
+  const days = Math.floor(rest / MS_PER_DAY); rest -= days * MS_PER_DAY;
+  if (days > 0) out += String(days) + "D";
+  if (rest === 0) return out;
+  out += "T";
+  const hours = Math.floor(rest / MS_PER_HOUR); rest -= hours * MS_PER_HOUR;
+  const minutes = Math.floor(rest / MS_PER_MINUTE); rest -= minutes * MS_PER_MINUTE;
+  const seconds = Math.floor(rest / MS_PER_SECOND); rest -= seconds * MS_PER_SECOND;
+  if (hours > 0) out += String(hours) + "H";
+  if (minutes > 0) out += String(minutes) + "M";
+  if (seconds > 0 || rest > 0) {
+    out += String(seconds);
+    if (rest > 0) {
+      let f = pad(rest, 3);
+      while (f.charCodeAt(f.length - 1) === C_0) f = f.slice(0, -1);
+      out += "." + f;
+    }
+    out += "S";
+  }
+  return out;
+}
