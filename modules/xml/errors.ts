@@ -1,0 +1,27 @@
+// The XML reader's typed error: a code from a closed list and the byte offset in the document.
+
+export type XmlErrorCode =
+  | "syntax"
+  | "limit-document"
+  | "limit-depth"
+  | "limit-name"
+  | "limit-text"
+  | "limit-attribute"
+  | "limit-attributes"
+  | "limit-names"
+  | "doctype"
+  | "namespace"
+  | "encoding"
+  | "truncated";
+
+export class XmlError extends Error {
+  readonly code: XmlErrorCode;
+  /** Byte position in the document (0-based) where the problem was detected. */
+  readonly offset: number;
+  constructor(code: XmlErrorCode, offset: number, message: string) {
+    super(`${message} (${code} at byte ${offset})`);
+    this.name = "XmlError";
+    this.code = code;
+    this.offset = offset;
+  }
+}
