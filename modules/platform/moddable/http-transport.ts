@@ -1,0 +1,211 @@
+// HttpTransport over Moddable's legacy `http` Request with `SecureSocket` (TLS 1.2, client certificate
+// and key as DER, the VTN verified against the CA) — the stable path on ESP32, and the one the host
+// engine carries out with Node on loopback. Response bodies are handed over fragment by fragment
+// (no `response` buffering), so the decoder sees them as they arrive.
+//
+// Connection reuse: the legacy Request sends "Connection: close" and opens one connection per
+// exchange; what keeps steady polling from paying a full handshake each time is SecureSocket's TLS
+// session cache (ssl/cache, one entry keyed by the host name, on by default): every exchange after the
+// first resumes the session (abbreviated handshake: no certificate exchange, no RSA/ECDSA work).
+// `stats.handshakes` counts connections that were not known to resume (all of them on a device, where
+// the socket does not say; the host engine reports resumption).
+//
+// Fingerprint pin (optional): the VTN certificate's OpenADR fingerprint must match; it needs the peer
+// certificate, which the host engine reports and stock SecureSocket does not — without it a pinned
+// transport fails closed ("fingerprint").
+// Leaves out: proxies, redirects, HTTP/1.1 keep-alive (not in the legacy client).
+import { Request } from "http";
+import SecureSocket from "securesocket";
+import Timer from "timer";
+import { TransportError, type HttpExchange, type HttpHeaders, type HttpRequest, type HttpResponseHandler, type HttpTransport } from "../types";
+import { openadrFingerprint } from "./fingerprint";
+
+export interface ModdableTransportOptions {
+  host: string;
+  port: number;
+  /** TLS (https). false only in development. */
+  secure: boolean;
+  tls?: {
+    ca: Uint8Array;
+    certificate: Uint8Array;
+    key: Uint8Array;
+    vtnFingerprint?: string;
+  };
+  /** Default exchange timeout when a request gives none, ms. Default 30 s. */
+  timeoutMs?: number;
+}
+
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+export class ModdableHttpTransport implements HttpTransport {
+  readonly stats = { handshakes: 0, requests: 0, resumed: 0 };
+  readonly #o: ModdableTransportOptions;
+  readonly #secure: Record<string, unknown> | undefined;
+  #active: { abort(): void } | undefined;
+  #closed = false;
+
+  constructor(options: ModdableTransportOptions) {
+    if (typeof options?.host !== "string" || options.host === "") throw new TypeError("host required");
+    if (!Number.isInteger(options.port)) throw new TypeError("port required");
+    if (options.secure) {
+      const tls = options.tls;
+      if (!tls?.ca || !tls.certificate || !tls.key) throw new TypeError("tls: ca, certificate and key required when secure");
+      this.#secure = {
+        protocolVersion: 0x303,
+        certificate: toArrayBuffer(tls.ca),
+        clientCertificates: [toArrayBuffer(tls.certificate)],
+        clientKey: toArrayBuffer(tls.key),
+      };
+    }
+    this.#o = options;
+  }
+
+  request(request: HttpRequest, handler: HttpResponseHandler): HttpExchange {
+    if (this.#closed) throw new TransportError("closed", "transport closed");
+    if (this.#active) throw new TransportError("protocol", "one exchange at a time");
+    const headers: Array<string | number> = [];
+    let typeGiven = false;
+    for (const name of Object.keys(request.headers ?? {})) {
+      if (name.toLowerCase() === "content-length") continue;
+      if (name.toLowerCase() === "content-type") typeGiven = true;
+      headers.push(name, request.headers![name]!);
+    }
+    const body = request.body;
+    if (body) {
+      if (!typeGiven) headers.push("Content-Type", "application/xml");
+      headers.push("Content-Length", body.length);
+    }
+    const dictionary: Any = { host: this.#o.host, port: this.#o.port, path: request.path, method: request.method, headers };
+    if (body) dictionary.body = toArrayBuffer(body);
+    if (this.#secure) {
+      dictionary.Socket = SecureSocket;
+      dictionary.secure = this.#secure;
+    }
+
+    let finished = false;
+    let timer: ReturnType<typeof Timer.set> | undefined;
+    let req: Any;
+    const fingerprint = this.#o.tls?.vtnFingerprint;
+    const responseHeaders: HttpHeaders = {};
+    let status = 0;
+    const finish = () => {
+      finished = true;
+      if (timer) Timer.clear(timer);
+      timer = undefined;
+      if (this.#active === exchange) this.#active = undefined;
+    };
+    const fail = (error: TransportError) => {
+      if (finished) return;
+      finish();
+      try {
+        req?.close();
+      } catch {
+        // closing a request that already failed: nothing more to release
+      }
+      handler.onError(error);
+    };
+    const exchange = {
+      abort: () => {
+        if (finished) return;
+        finish();
+        try {
+          req?.close();
+        } catch {
+          // already closed
+        }
+      },
+    };
+    this.#active = exchange;
+    this.stats.requests++;
+    try {
+      req = new Request(dictionary);
+    } catch (error) {
+      finish();
+      throw new TransportError("connect", `request failed to start: ${String(error)}`, error);
+    }
+    const self = this;
+    req.callback = function (this: Any, message: number, value?: Any, etc?: Any): void {
+      if (finished) return;
+      switch (message) {
+        case 1: // status
+          status = value;
+          break;
+        case 2: // one header
+          responseHeaders[String(value)] = String(etc);
+          break;
+        case 3: {
+          // headers complete: the TLS session is up; check resumption and the pin now, before the body
+          const info = self.#connectionInfo(req);
+          if (info.resumed === true) self.stats.resumed++;
+          else self.stats.handshakes++;
+          if (fingerprint) {
+            if (!info.peerCertificate) {
+              fail(new TransportError("fingerprint", "VTN certificate not available to check the fingerprint pin"));
+              return;
+            }
+            const actual = openadrFingerprint(info.peerCertificate);
+            if (actual !== fingerprint) {
+              fail(new TransportError("fingerprint", `VTN fingerprint ${actual} does not match the pin`));
+              return;
+            }
+          }
+          handler.onHeaders?.(status, responseHeaders);
+          break;
+        }
+        case 4: {
+          // a fragment: hand it over as it came
+          const buffer = req.read(ArrayBuffer, value);
+          if (buffer && buffer.byteLength) handler.onData?.(new Uint8Array(buffer));
+          break;
+        }
+        case 5:
+          finish();
+          handler.onDone();
+          break;
+        default:
+          if (message < 0) {
+            const reason = typeof etc === "string" ? etc : "connection failed";
+            fail(new TransportError(classify(reason), reason));
+          }
+      }
+    };
+    timer = Timer.set(() => {
+      timer = undefined;
+      fail(new TransportError("timeout", `no complete response within ${request.timeoutMs ?? this.#o.timeoutMs ?? 30_000} ms`));
+    }, request.timeoutMs ?? this.#o.timeoutMs ?? 30_000);
+    return exchange;
+  }
+
+  /** What the platform says about the connection (the host engine fills it; a device says nothing). */
+  #connectionInfo(req: Any): { resumed?: boolean; peerCertificate?: Uint8Array } {
+    const info = req?.connection ?? req?.tls;
+    if (!info || typeof info !== "object") return {};
+    const out: { resumed?: boolean; peerCertificate?: Uint8Array } = {};
+    if (typeof info.resumed === "boolean") out.resumed = info.resumed;
+    const cert = info.peerCertificate;
+    if (cert instanceof Uint8Array) out.peerCertificate = cert;
+    else if (cert instanceof ArrayBuffer) out.peerCertificate = new Uint8Array(cert);
+    return out;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#active?.abort();
+    this.#active = undefined;
+  }
+}
+
+function classify(reason: string): TransportError["code"] {
+  const r = reason.toLowerCase();
+  if (r.includes("timeout") || r.includes("timed out")) return "timeout";
+  if (r.includes("certificate") || r.includes("self-signed") || r.includes("unable to verify") || r.includes("altname")) return "certificate";
+  if (r.includes("tls") || r.includes("ssl") || r.includes("handshake") || r.includes("alert")) return "tls";
+  if (r.includes("refused") || r.includes("reset") || r.includes("unreachable") || r.includes("enotfound") || r.includes("connect")) return "connect";
+  if (r.includes("closed") || r.includes("hang up") || r.includes("socket")) return "closed";
+  return "connect";
+}
