@@ -7,7 +7,13 @@ import path from "node:path";
 import { bundle } from "./bundle.ts";
 import { decodeFrame, encodeFrame } from "./codec.ts";
 import { PowerLoss, Worker, XsError, workerPath, type Meter } from "./worker.ts";
-import { installHostServices, type HostServices } from "./host/services.ts";
+import { installHostServices, type HostServices, type Resources } from "./host/services.ts";
+import type { Network } from "./host/network.ts";
+import type { Preferences } from "./host/preferences.ts";
+import type { SimPins } from "./host-modules/sim-pins.ts";
+
+export type { NetworkFault, NetworkRequestInfo, NetworkStats } from "./host/network.ts";
+export type { WriteFault, PrefEntry } from "./host/preferences.ts";
 
 export { PowerLoss, XsError } from "./worker.ts";
 
@@ -34,6 +40,8 @@ export interface XsHostOptions {
   onPrint?: (line: string) => void;
   /** Use the debug build of the worker. */
   debug?: boolean;
+  /** Resources for the host `Resource` module: name → bytes, or a file path read when opened. */
+  resources?: Record<string, Uint8Array | string>;
 }
 
 export interface XsMeter {
@@ -105,7 +113,7 @@ export class XsHost {
     this.storeDir = options.storeDir ?? mkdtempSync(path.join(os.tmpdir(), "xs-store-"));
     this.#wallOffset = options.clock?.start ?? DEFAULT_START;
     this.#valid = options.clock?.valid ?? true;
-    this.services = installHostServices(this);
+    this.services = installHostServices(this, { storeDir: this.storeDir, resources: options.resources });
   }
 
   static async start(options: XsHostOptions): Promise<XsHost> {
@@ -119,6 +127,20 @@ export class XsHost {
     }
     return xs;
   }
+
+  // ---------- host services ----------
+
+  /** Host network (http): counters, request log, fault injection, TLS/keep-alive settings. */
+  get network(): Network { return this.services.network; }
+  /** The NVS model behind `preference`: direct reads/writes, write faults (power loss). */
+  get preferences(): Preferences { return this.services.preferences; }
+  /** Simulated pins behind `embedded:io/digital` and `embedded:io/analog`. */
+  get pins(): SimPins { return this.services.pins; }
+  /** Resources for the `Resource` module. */
+  get resources(): Resources { return this.services.resources; }
+
+  /** Adds a line to the output (host-side notes about the run). */
+  note(line: string): void { this.#emit(line); }
 
   // ---------- clock ----------
 

@@ -1,6 +1,10 @@
 // Node-side services behind the host modules: the registry of issueCommand handlers, host activities
 // in flight (network exchanges) and events due to XS at a virtual time (completions, injected delays).
+import { readFileSync } from "node:fs";
 import type { XsHost } from "../index.ts";
+import { SimPins } from "../host-modules/sim-pins.ts";
+import { Network } from "./network.ts";
+import { Preferences } from "./preferences.ts";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -16,6 +20,11 @@ export class HostServices {
   #wakeups: (() => void)[] = [];
   #resets: (() => void)[] = [];
   #closers: (() => Promise<void> | void)[] = [];
+
+  preferences!: Preferences;
+  network!: Network;
+  pins!: SimPins;
+  resources!: Resources;
 
   constructor(xs: XsHost) { this.xs = xs; }
 
@@ -77,8 +86,36 @@ export class HostServices {
   }
 }
 
+/** Resources the XS `Resource` module can open: name → bytes (or a file path, read when opened). */
+export class Resources {
+  readonly #items = new Map<string, Uint8Array | string>();
+  set(name: string, bytes: Uint8Array | string): void { this.#items.set(name, bytes); }
+  delete(name: string): void { this.#items.delete(name); }
+  get(name: string): Uint8Array | undefined {
+    const v = this.#items.get(name);
+    if (v === undefined) return undefined;
+    return typeof v === "string" ? new Uint8Array(readFileSync(v)) : v;
+  }
+  has(name: string): boolean { return this.#items.has(name); }
+}
+
 /** Creates the services and installs every host module's Node side. */
-export function installHostServices(xs: XsHost): HostServices {
+export function installHostServices(xs: XsHost, options: { storeDir: string; resources?: Record<string, Uint8Array | string> }): HostServices {
   const services = new HostServices(xs);
+  services.preferences = new Preferences(options.storeDir);
+  services.network = new Network(services);
+  services.pins = new SimPins((pin, rising) => services.post("pins.edge", { pin, rising }));
+  services.resources = new Resources();
+  for (const [name, bytes] of Object.entries(options.resources ?? {})) services.resources.set(name, bytes);
+  const add = (table: Record<string, (m: Any) => unknown>) => { for (const [op, f] of Object.entries(table)) services.handlers.set(op, f); };
+  add(services.preferences.handlers());
+  add(services.network.handlers());
+  add(services.pins.handlers(() => xs.ticks));
+  add({
+    "resource.get": (m) => services.resources.get(m.path) ?? null,
+    "resource.exists": (m) => services.resources.has(m.path),
+  });
+  services.onReset(() => { services.network.reset(); services.pins.reset(); });
+  services.onClose(() => services.network.close());
   return services;
 }

@@ -139,7 +139,12 @@ export const clock = { ticks: init.t ?? 0, wallOffset: init.w ?? 0, valid: init.
 /** Boot count of this engine instance (1 at start, +1 per xs.restart()). */
 export const boot: number = init.boot ?? 1;
 
-export function wallNow(): number { return clock.ticks + clock.wallOffset; }
+export function wallNow(): number { return Math.floor(clock.ticks + clock.wallOffset); }
+
+/** Moves the virtual clock inside a turn (Timer.delay, analog reads that take time). */
+export function spendTime(ms: number): void {
+  if (ms > 0) clock.ticks += ms;
+}
 
 const RealDate = Date;
 class VirtualDate extends RealDate {
@@ -164,7 +169,7 @@ Math.random = function random(): number {
 
 // ---------- timers (Moddable Timer semantics on the virtual monotonic clock) ----------
 
-export interface TimerRecord { id: number; when: number; interval: number; callback: (t: Any) => void; handle: Any; seq: number }
+export interface TimerRecord { id: number; when: number; interval: number; callback: (t: Any) => void; handle: Any; seq: number; firing?: boolean; rescheduled?: boolean; dead?: boolean; dormant?: boolean }
 const timers = new Map<number, TimerRecord>();
 let timerSeq = 0;
 let timerIds = 0;
@@ -176,9 +181,11 @@ export function timerAdd(callback: (t: Any) => void, delay: number, interval: nu
 }
 export function timerGet(id: number): TimerRecord | undefined { return timers.get(id); }
 export function timerSchedule(record: TimerRecord, delay: number, interval: number): void {
+  record.dormant = false;
   record.when = clock.ticks + Math.max(0, delay || 0);
   record.interval = interval;
   record.seq = ++timerSeq;
+  if (record.firing) record.rescheduled = true;
   timers.set(record.id, record);
 }
 export function timerRemove(id: number): void { timers.delete(id); }
@@ -186,7 +193,8 @@ export function timerRemove(id: number): void { timers.delete(id); }
 function nextTimer(): TimerRecord | undefined {
   let best: TimerRecord | undefined;
   for (const t of timers.values()) {
-    if (!best || t.when < best.when || (t.when === best.when && t.seq < best.seq)) best = t;
+    if (t.dormant) continue;
+    if (!best || t.when < best.when || (t.when === best.when && t.id < best.id)) best = t;
   }
   return best;
 }
@@ -195,13 +203,21 @@ function nextTimer(): TimerRecord | undefined {
 function fireOne(): boolean {
   const t = nextTimer();
   if (!t || t.when > clock.ticks) return false;
-  if (t.interval > 0) {
-    t.when += t.interval;
-    t.seq = ++timerSeq;
-  } else {
-    timers.delete(t.id);
+  // Moddable (modTimersExecute): trigger += repeat before the callback; a one-shot timer is removed
+  // after its callback even if the callback rescheduled it without a repeat interval.
+  t.when += t.interval;
+  t.firing = true;
+  try {
+    t.callback(t.handle);
+  } finally {
+    t.firing = false;
+    if (t.interval <= 0) {
+      if (t.rescheduled) print(`[timer] a one-shot timer rescheduled from its own callback without a repeat is dropped (as Moddable does)`);
+      timers.delete(t.id);
+      t.dead = true;
+    }
+    t.rescheduled = false;
   }
-  t.callback(t.handle);
   return true;
 }
 

@@ -1,0 +1,156 @@
+// Host `http`: Moddable's legacy HTTP client `Request` (modules/network/http/http.js), carried out by
+// Node on loopback (host/network.ts). Same dictionary ({host, address, port, path, method, headers:
+// [name, value, ...], body: String|ArrayBuffer, response: String|ArrayBuffer, Socket, secure}) and
+// the same callback messages: 1 status, 2 header (lower-case name, value), 3 headersComplete,
+// 4 responseFragment (byte count; read with request.read(ArrayBuffer|String|Number|null)),
+// 5 responseComplete (the body when `response` is set), -2 error (final; a third argument carries
+// the host's reason, which the device does not give). Each message arrives on its own turn.
+// Leaves out: the server, request bodies streamed with `body: true`.
+import { host, onHostEvent } from "../xs/runtime";
+import SecureSocket from "./securesocket";
+
+type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Callback = (this: Request, message: number, value?: Any, etc?: Any) => Any;
+
+const requests = new Map<number, Request>();
+const decoder = new TextDecoder();
+
+export class Request {
+  static readonly requestFragment = 0;
+  static readonly status = 1;
+  static readonly header = 2;
+  static readonly headersComplete = 3;
+  static readonly responseFragment = 4;
+  static readonly responseComplete = 5;
+  static readonly error = -2;
+
+  callback?: Callback;
+  state = 0;
+  #id = 0;
+  #response: Any;
+  #buffers: Uint8Array[] = [];
+  #fragment: Uint8Array | undefined;
+  #position = 0;
+
+  constructor(dictionary: Any) {
+    const d = { port: 80, method: "GET", path: "/", ...dictionary };
+    if (d.body === true) throw new Error("host http: streamed request bodies (body: true) are not supported");
+    const host_ = d.host ? String(d.host) : `${d.address}:${d.port}`;
+    const headers: string[] = [];
+    if (d.headers) for (let i = 0; i < d.headers.length; i += 2) headers.push(String(d.headers[i]), String(d.headers[i + 1]));
+    let body: Any;
+    if (d.body !== undefined) {
+      if (typeof d.body === "string") body = d.body;
+      else if (d.body instanceof ArrayBuffer) body = new Uint8Array(d.body.slice(0));
+      else if (ArrayBuffer.isView(d.body)) body = new Uint8Array(d.body.buffer.slice(d.body.byteOffset, d.body.byteOffset + d.body.byteLength));
+      else throw new TypeError("http: body must be a String or an ArrayBuffer");
+    }
+    if (d.response !== undefined && d.response !== String && d.response !== ArrayBuffer) throw new TypeError("http: response must be String or ArrayBuffer");
+    this.#response = d.response;
+    const secure = d.Socket === SecureSocket ? (d.secure ?? {}) : undefined;
+    this.#id = host("http.request", {
+      host: host_, address: d.address, port: d.port, method: String(d.method), path: String(d.path),
+      headers, body, secure,
+    });
+    requests.set(this.#id, this);
+  }
+
+  /** Reads from the current response fragment (during message 4). */
+  read(type: Any, limit?: number): Any {
+    const f = this.#fragment;
+    if (!f) return undefined;
+    let available = f.length - this.#position;
+    if (type === Number) limit = 1;
+    if (limit === undefined || limit > available) limit = available;
+    if (limit <= 0 && type !== undefined) return undefined;
+    if (type === undefined) return available; // Moddable: read() answers the bytes available
+    const bytes = f.subarray(this.#position, this.#position + limit);
+    this.#position += limit;
+    available -= limit;
+    if (type === null) return undefined;
+    if (type === Number) return bytes[0];
+    if (type === String) return decoder.decode(bytes);
+    if (type === ArrayBuffer) return bytes.slice().buffer;
+    throw new TypeError("http read: type must be ArrayBuffer, String, Number or null");
+  }
+
+  close(): void {
+    if (this.#id) {
+      requests.delete(this.#id);
+      host("http.close", { id: this.#id });
+      this.#id = 0;
+    }
+    this.#buffers = [];
+    this.state = 11;
+  }
+
+  #call(message: number, value?: Any, etc?: Any): void {
+    const cb = this.callback;
+    if (cb) cb.call(this, message, value, etc);
+  }
+
+  /** @internal host events */
+  _event(e: Any): void {
+    switch (e.type) {
+      case "head":
+        this.state = 4;
+        this.#call(Request.status, e.status);
+        for (let i = 0; i < e.headers.length; i += 2) {
+          if (!this.#id) return;
+          this.#call(Request.header, String(e.headers[i]).toLowerCase(), e.headers[i + 1]);
+        }
+        if (!this.#id) return;
+        this.state = 5;
+        this.#call(Request.headersComplete);
+        break;
+      case "data":
+        if (this.#response) {
+          this.#buffers.push(e.bytes);
+        } else {
+          this.#fragment = e.bytes;
+          this.#position = 0;
+          try {
+            this.#call(Request.responseFragment, e.bytes.length);
+          } finally {
+            this.#fragment = undefined;
+          }
+        }
+        break;
+      case "done": {
+        this.state = 6;
+        let data: Any;
+        if (this.#response) {
+          let total = 0;
+          for (const b of this.#buffers) total += b.length;
+          const all = new Uint8Array(total);
+          let at = 0;
+          for (const b of this.#buffers) { all.set(b, at); at += b.length; }
+          this.#buffers = [];
+          data = this.#response === String ? decoder.decode(all) : all.buffer;
+        }
+        try {
+          this.#call(Request.responseComplete, data);
+        } finally {
+          this.close();
+        }
+        break;
+      }
+      case "error":
+        this.state = 6;
+        try {
+          this.#call(Request.error, undefined, e.message);
+        } finally {
+          this.close();
+        }
+        break;
+    }
+  }
+}
+Object.freeze(Request.prototype);
+
+onHostEvent("http", (e: Any) => {
+  const request = requests.get(e.id);
+  if (request) request._event(e);
+});
+
+export default { Request };
