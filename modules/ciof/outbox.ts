@@ -352,6 +352,12 @@ export class Outbox {
       writes.set(m.ts, { serial: m.ser, lines: tailLines });
       if (m.hs === m.ts) headLines = tailLines;
     }
+    // a head left at the end of a full segment moves on to the next one
+    while (m.hs !== m.ts && m.ho >= headLines.length) {
+      m.hs = (m.hs + 1) % this.#n; m.ho = 0; m.st = 0; m.did = "";
+      headLines = m.hs === m.ts ? tailLines : writes.get(m.hs)?.lines ?? this.#readSegment(m.hs, serialIn(m, m.hs, this.#n)) ?? [];
+      headMoved = true;
+    }
     if (cursors) for (const k of Object.keys(cursors)) m.cur[k] = cursors[k];
     // commit: segments first, meta last
     for (const [index, w] of writes) this.#store.set(this.#segKey(index), "S" + w.serial + "\n" + w.lines.join("\n") + "\n");
