@@ -90,9 +90,44 @@ export class RecordStore {
 
   // ---- collections ------------------------------------------------------------------------------
 
-  #index(prefix: string): CollectionIndex {
-    const index = this.read(`${prefix}Ix`, 1, (d): d is Record<string, IndexEntry> => typeof d === "object" && d !== null);
-    return { v: 1, items: index ?? {} };
+  /**
+   * The newest readable index of a collection. Two keys (`<prefix>Ia`, `<prefix>Ib`) take turns, each
+   * with a generation number: a set that fails half way (NVS erases the key first) loses only the
+   * copy being written, and the other still describes a complete collection.
+   */
+  #index(prefix: string): CollectionIndex & { g: number; key: string } {
+    let best: (CollectionIndex & { g: number; key: string }) | undefined;
+    for (const suffix of ["Ia", "Ib"]) {
+      const key = prefix + suffix;
+      let text: string | undefined;
+      try {
+        text = this.#store.get(key);
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) continue;
+      let parsed: { v?: unknown; g?: unknown; items?: unknown } | undefined;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || parsed.v !== 1 || typeof parsed.g !== "number" || typeof parsed.items !== "object" || parsed.items === null) {
+        this.#log("warn", "store", "discarding unreadable collection index", { key });
+        continue;
+      }
+      if (!best || parsed.g > best.g) best = { v: 1, g: parsed.g, items: parsed.items as Record<string, IndexEntry>, key };
+    }
+    return best ?? { v: 1, g: 0, items: {}, key: prefix + "Ib" };
+  }
+
+  #writeIndex(prefix: string, current: { g: number; key: string }, items: Record<string, IndexEntry>): void {
+    const key = current.key === prefix + "Ia" ? prefix + "Ib" : prefix + "Ia";
+    const text = JSON.stringify({ v: 1, g: current.g + 1, items });
+    if (utf8Length(text) > STORE_VALUE_MAX) throw new RangeError(`collection index ${prefix} too large`);
+    this.#store.set(key, text);
+    current.g++;
+    current.key = key;
   }
 
   /**
@@ -130,7 +165,7 @@ export class RecordStore {
       out.set(id, envelope.d);
       for (let part = 0; part < entry.n; part++) live.add(`${prefix}${entry.s}_${part}`);
     }
-    if (dropped) this.write(`${prefix}Ix`, 1, index.items);
+    if (dropped) this.#writeIndex(prefix, index, index.items);
     // Orphaned parts: keys of this collection's part shape that the index does not use.
     let keys: string[] = [];
     try {
@@ -139,7 +174,7 @@ export class RecordStore {
       keys = [];
     }
     for (const key of keys) {
-      if (key.startsWith(prefix) && key !== `${prefix}Ix` && isPartKey(key, prefix.length) && !live.has(key)) this.delete(key);
+      if (key.startsWith(prefix) && isPartKey(key, prefix.length) && !live.has(key)) this.delete(key);
     }
     return out;
   }
@@ -148,6 +183,7 @@ export class RecordStore {
   writeItem(prefix: string, version: number, id: string, data: unknown): void {
     const index = this.#index(prefix);
     const text = JSON.stringify({ v: version, d: data });
+    // A fresh slot, not used by the newest index (the copy that stays valid if this write fails).
     const used = new Set<number>();
     for (const key of Object.keys(index.items)) used.add(index.items[key]!.s);
     let slot = 0;
@@ -156,7 +192,7 @@ export class RecordStore {
     for (let part = 0; part < parts; part++) this.#store.set(`${prefix}${slot}_${part}`, text.slice(part * PART_CHARS, (part + 1) * PART_CHARS));
     const previous = index.items[id];
     index.items[id] = { s: slot, n: parts };
-    this.write(`${prefix}Ix`, 1, index.items);
+    this.#writeIndex(prefix, index, index.items);
     if (previous) for (let part = 0; part < previous.n; part++) this.delete(`${prefix}${previous.s}_${part}`);
   }
 
@@ -165,15 +201,16 @@ export class RecordStore {
     const previous = index.items[id];
     if (!previous) return;
     delete index.items[id];
-    this.write(`${prefix}Ix`, 1, index.items);
+    this.#writeIndex(prefix, index, index.items);
     for (let part = 0; part < previous.n; part++) this.delete(`${prefix}${previous.s}_${part}`);
   }
 
   clearCollection(prefix: string): void {
     const index = this.#index(prefix);
-    this.delete(`${prefix}Ix`);
-    for (const id of Object.keys(index.items)) {
-      const entry = index.items[id]!;
+    const items = index.items;
+    this.#writeIndex(prefix, index, {});
+    for (const id of Object.keys(items)) {
+      const entry = items[id]!;
       for (let part = 0; part < entry.n; part++) this.delete(`${prefix}${entry.s}_${part}`);
     }
   }
