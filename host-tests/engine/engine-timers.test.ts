@@ -85,3 +85,21 @@ test("call drives the instant (Timer.set 0); waiting for time needs begin + adva
     await xs.close();
   }
 });
+
+test("an invalid clock counts from the epoch until Time.set or setClock({ valid: true })", async (t) => {
+  const xs = await XsHost.start({ entry, clock: { start: START, valid: false } });
+  try {
+    await xs.advance(1000);
+    t.is((await xs.call("clock")).now, 1000);
+    t.is(xs.now, 1000);
+    t.is(xs.trueNow, START + 1000);
+    await xs.setClock(xs.trueNow, { valid: true });
+    t.is((await xs.call("clock")).now, START + 1000);
+    await xs.restart();
+    t.is((await xs.call("clock")).now, 0, "invalid again after a power cycle");
+    t.is(await xs.call("timeSet", 1_800_000_000), 1_800_000_000_000);
+    t.true(xs.clockValid);
+  } finally {
+    await xs.close();
+  }
+});

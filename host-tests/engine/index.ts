@@ -144,8 +144,11 @@ export class XsHost {
 
   // ---------- clock ----------
 
-  /** Virtual wall clock (ms since epoch). */
-  get now(): number { return this.#ticks + this.#wallOffset; }
+  /** Virtual wall clock as XS sees it (ms since epoch; while the clock is not valid, ms since boot, as
+   *  a device without RTC before SNTP). */
+  get now(): number { return Math.floor(this.#valid ? this.#ticks + this.#wallOffset : this.#ticks); }
+  /** The "true" time the virtual world is at (what an SNTP server would answer). */
+  get trueNow(): number { return Math.floor(this.#ticks + this.#wallOffset); }
   /** Virtual monotonic clock (ms since boot). */
   get ticks(): number { return this.#ticks; }
   get clockValid(): boolean { return this.#valid; }
@@ -198,6 +201,7 @@ export class XsHost {
       this.#failPending(new XsError("powerloss", "worker restarted"));
       this.#wallOffset += this.#ticks + (options.offMs ?? 0);
       this.#ticks = 0;
+      this.#valid = this.options.clock?.valid ?? true; // no RTC: invalid again until set
       this.#nextTimer = null;
       this.services.reset();
       await this.#boot();
@@ -465,7 +469,8 @@ export class XsHost {
     }
   }
 
-  /** A clock correction: the wall clock jumps to `ms` (ticks do not move). */
+  /** A clock correction: the wall clock jumps to `ms` (ticks do not move); `valid` sets whether XS
+   *  sees it (default: unchanged). */
   async setClock(ms: number, options: { valid?: boolean } = {}): Promise<void> {
     await this.#exclusive(async () => {
       this.#wallOffset = ms - this.#ticks;

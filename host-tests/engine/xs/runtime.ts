@@ -139,7 +139,8 @@ export const clock = { ticks: init.t ?? 0, wallOffset: init.w ?? 0, valid: init.
 /** Boot count of this engine instance (1 at start, +1 per xs.restart()). */
 export const boot: number = init.boot ?? 1;
 
-export function wallNow(): number { return Math.floor(clock.ticks + clock.wallOffset); }
+/** Wall clock as XS sees it: before the time is set (clock.valid false) a device counts from the epoch. */
+export function wallNow(): number { return Math.floor(clock.valid ? clock.ticks + clock.wallOffset : clock.ticks); }
 
 /** Moves the virtual clock inside a turn (Timer.delay, analog reads that take time). */
 export function spendTime(ms: number): void {
