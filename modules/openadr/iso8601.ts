@@ -16,9 +16,14 @@ const MS_PER_DAY = 86_400_000;
 const MS_PER_WEEK = 7 * MS_PER_DAY;
 const MS_PER_MONTH = 30 * MS_PER_DAY;
 const MS_PER_YEAR = 365 * MS_PER_DAY;
-const MAX_LENGTH = 64;
 
 const C_PLUS = 43, C_COMMA = 44, C_MINUS = 45, C_DOT = 46, C_0 = 48, C_9 = 57, C_COLON = 58;
+
+// `code.call(s, i)`: a string's char code without boxing the string (on XS, `s.charCodeAt(i)` and
+// `s.length` wrap the primitive in a String object, 64 bytes of garbage per access on a host). Past
+// the end it is NaN, which every test below rejects, so the parsers scan forward and never need
+// the length.
+const code: (this: string, index: number) => number = String.prototype.charCodeAt;
 
 /** Days from 1970-01-01 to the given proleptic Gregorian date (month 1–12). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -44,15 +49,31 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
-/** Reads exactly `n` digits at `i`; -1 when any is not a digit. */
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const c = s.charCodeAt(i + k); // NaN past the end: fails the test below
-    if (!(c >= C_0 && c <= C_9)) return -1;
-    v = v * 10 + (c - C_0);
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9; // false for NaN (past the end)
+}
+
+/** Reads exactly two digits at `i`; -1 when either is not a digit. */
+function two(s: string, i: number): number {
+  const a = code.call(s, i), b = code.call(s, i + 1);
+  if (!isDigit(a) || !isDigit(b)) return -1;
+  return (a - C_0) * 10 + (b - C_0);
+}
+
+/** Index of the first non-space character at or after `i`. */
+function skipSpace(s: string, i: number): number {
+  while (isSpace(code.call(s, i))) i++;
+  return i;
+}
+
+/** True when nothing but XML whitespace follows index `i`. */
+function atEnd(s: string, i: number): boolean {
+  for (;;) {
+    const c = code.call(s, i);
+    if (c !== c) return true;
+    if (!isSpace(c)) return false;
+    i++;
   }
-  return v;
 }
 
 /**
@@ -60,69 +81,59 @@ function digits(s: string, i: number, n: number): number {
  * The decoder uses this form (no exception per value); `parseDateTime` throws.
  */
 export function dateTimeOrNaN(text: string): number {
-  let s = 0;
-  let e = text.length;
-  if (e > MAX_LENGTH) return NaN;
-  while (s < e && isSpace(text.charCodeAt(s))) s++;
-  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
-  let i = s;
+  let i = skipSpace(text, 0);
   let sign = 1;
-  let c = text.charCodeAt(i);
+  let c = code.call(text, i);
   if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; }
-  // year: four or more digits
+  // year: four to nine digits
   let year = 0;
   let n = 0;
-  while (i < e) {
-    c = text.charCodeAt(i);
-    if (c < C_0 || c > C_9) break;
+  for (;;) {
+    c = code.call(text, i);
+    if (!isDigit(c)) break;
     year = year * 10 + (c - C_0);
     i++; n++;
   }
-  if (n < 4 || n > 9 || text.charCodeAt(i) !== C_MINUS) return NaN;
+  if (n < 4 || n > 9 || c !== C_MINUS) return NaN;
   year *= sign;
-  const month = digits(text, i + 1, 2);
-  if (month < 1 || month > 12 || text.charCodeAt(i + 3) !== C_MINUS) return NaN;
-  const day = digits(text, i + 4, 2);
+  const month = two(text, i + 1);
+  if (month < 1 || month > 12 || code.call(text, i + 3) !== C_MINUS) return NaN;
+  const day = two(text, i + 4);
   if (day < 1 || day > daysInMonth(year, month)) return NaN;
-  c = text.charCodeAt(i + 6);
+  c = code.call(text, i + 6);
   if (c !== 84 && c !== 116) return NaN; // T t
-  const hour = digits(text, i + 7, 2);
-  if (hour < 0 || hour > 24 || text.charCodeAt(i + 9) !== C_COLON) return NaN;
-  const minute = digits(text, i + 10, 2);
-  if (minute < 0 || minute > 59 || text.charCodeAt(i + 12) !== C_COLON) return NaN;
-  const second = digits(text, i + 13, 2);
+  const hour = two(text, i + 7);
+  if (hour < 0 || hour > 24 || code.call(text, i + 9) !== C_COLON) return NaN;
+  const minute = two(text, i + 10);
+  if (minute < 0 || minute > 59 || code.call(text, i + 12) !== C_COLON) return NaN;
+  const second = two(text, i + 13);
   if (second < 0 || second > 59) return NaN;
   i += 15;
   let ms = 0;
-  if (i < e && text.charCodeAt(i) === C_DOT) {
+  c = code.call(text, i);
+  if (c === C_DOT) {
     i++;
     let scale = 100;
-    while (i < e) {
-      c = text.charCodeAt(i);
-      if (c < C_0 || c > C_9) break;
-      ms += (c - C_0) * scale;
+    for (;;) {
+      c = code.call(text, i);
+      if (!isDigit(c)) break;
+      if (scale >= 1) ms += (c - C_0) * scale; // digits past the millisecond are dropped (truncation)
       scale = scale / 10;
       i++;
     }
-    ms = Math.floor(ms);
   }
   if (hour === 24 && (minute !== 0 || second !== 0 || ms !== 0)) return NaN;
   let offset = 0;
-  if (i < e) {
-    c = text.charCodeAt(i);
-    if (c === 90 || c === 122) { // Z z
-      i++;
-    } else if (c === C_PLUS || c === C_MINUS) {
-      const oh = digits(text, i + 1, 2);
-      const om = digits(text, i + 4, 2);
-      if (oh < 0 || oh > 14 || text.charCodeAt(i + 3) !== C_COLON || om < 0 || om > 59) return NaN;
-      offset = (oh * 60 + om) * (c === C_MINUS ? -1 : 1);
-      i += 6;
-    } else {
-      return NaN;
-    }
+  if (c === 90 || c === 122) { // Z z
+    i++;
+  } else if (c === C_PLUS || c === C_MINUS) {
+    const oh = two(text, i + 1);
+    const om = two(text, i + 4);
+    if (oh < 0 || oh > 14 || code.call(text, i + 3) !== C_COLON || om < 0 || om > 59) return NaN;
+    offset = (oh * 60 + om) * (c === C_MINUS ? -1 : 1);
+    i += 6;
   }
-  if (i !== e) return NaN;
+  if (!atEnd(text, i)) return NaN;
   return daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE +
     second * MS_PER_SECOND + ms - offset * MS_PER_MINUTE;
 }
@@ -177,16 +188,11 @@ export function formatDateTime(ms: number, offsetMinutes?: number): string {
  * The decoder uses this form; `parseDuration` throws.
  */
 export function durationOrNaN(text: string): number {
-  let s = 0;
-  let e = text.length;
-  if (e > MAX_LENGTH) return NaN;
-  while (s < e && isSpace(text.charCodeAt(s))) s++;
-  while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
-  let i = s;
+  let i = skipSpace(text, 0);
   let sign = 1;
-  let c = text.charCodeAt(i);
-  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; c = text.charCodeAt(i); }
-  const bare = c >= C_0 && c <= C_9; // the XSD's "nW" alternative
+  let c = code.call(text, i);
+  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; c = code.call(text, i); }
+  const bare = isDigit(c); // the XSD's "nW" alternative
   if (!bare) {
     if (c !== 80) return NaN; // P
     i++;
@@ -196,38 +202,37 @@ export function durationOrNaN(text: string): number {
   let components = 0;
   let timeComponents = 0;
   let rank = 0; // order of designators: Y M W D | T H M S
-  while (i < e) {
-    c = text.charCodeAt(i);
+  for (;;) {
+    c = code.call(text, i);
+    if (c !== c || isSpace(c)) break;
     if (c === 84) { // T
       if (inTime || bare) return NaN;
       inTime = true;
       i++;
-      continue;
+      c = code.call(text, i);
     }
     let whole = 0;
     let n = 0;
-    while (i < e) {
-      c = text.charCodeAt(i);
-      if (c < C_0 || c > C_9) break;
+    while (isDigit(c)) {
       whole = whole * 10 + (c - C_0);
       i++; n++;
+      c = code.call(text, i);
     }
     let fraction = 0;
-    if (i < e && (c === C_DOT || c === C_COMMA)) {
+    if (c === C_DOT || c === C_COMMA) {
       i++;
+      c = code.call(text, i);
       let scale = 0.1;
       let f = 0;
-      while (i < e) {
-        c = text.charCodeAt(i);
-        if (c < C_0 || c > C_9) break;
+      while (isDigit(c)) {
         fraction += (c - C_0) * scale;
         scale /= 10;
         i++; f++;
+        c = code.call(text, i);
       }
       if (f === 0) return NaN;
     }
-    if (n === 0 || i >= e) return NaN;
-    const value = whole + fraction;
+    if (n === 0) return NaN;
     let unit = 0;
     let r = 0;
     if (!inTime) {
@@ -242,13 +247,13 @@ export function durationOrNaN(text: string): number {
     }
     if (unit === 0 || r <= rank || (bare && r !== 3)) return NaN;
     rank = r;
-    total += value * unit;
+    total += (whole + fraction) * unit;
     components++;
     if (inTime) timeComponents++;
     i++;
   }
-  if (components === 0 || (inTime && timeComponents === 0)) return NaN;
-  return sign * Math.round(total);
+  if (components === 0 || (inTime && timeComponents === 0) || !atEnd(text, i)) return NaN;
+  return total === 0 ? 0 : sign * Math.round(total);
 }
 
 /** Duration text → ms. Throws RangeError on invalid text. */

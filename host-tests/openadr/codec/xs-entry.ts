@@ -1,0 +1,178 @@
+// XS-side entry of the codec tests and tools: exposes the firmware's OpenADR decoder and encoders (and
+// the ISO-8601 helpers) to Node through the host engine. Results are JSON values and Uint8Array.
+import { expose } from "../../engine/xs/expose";
+import { memory } from "../../engine/xs/runtime";
+import { OadrDecodeError, OadrDecoder, type OadrDecoderOptions } from "../../../modules/openadr/decode";
+import { encodeSignedObject, encodeToBytes } from "../../../modules/openadr/encode";
+import { dateTimeOrNaN, durationOrNaN, formatDateTime, formatDuration } from "../../../modules/openadr/iso8601";
+import type { OadrEvent, OadrMessage } from "../../../modules/openadr/types";
+import { XmlReader } from "../../../modules/xml/reader";
+import { venSamples, vtnSamples } from "./samples";
+
+export interface DecodeError { reason: string; path: string; message: string }
+export type DecodeOutcome =
+  | { ok: true; message: Record<string, unknown>; signed: boolean; signatureElements?: number }
+  | { ok: false; error: DecodeError };
+
+function feed(decoder: OadrDecoder, bytes: Uint8Array, chunk: number): void {
+  if (chunk <= 0 || chunk >= bytes.length) decoder.write(bytes);
+  else for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
+}
+
+function decodeWith(bytes: Uint8Array, chunk: number, options: OadrDecoderOptions): DecodeOutcome {
+  const decoder = new OadrDecoder(options);
+  try {
+    feed(decoder, bytes, chunk);
+    const message = decoder.end() as unknown as Record<string, unknown>;
+    return { ok: true, message, signed: decoder.signed };
+  } catch (error) {
+    if (error instanceof OadrDecodeError) return { ok: false, error: { reason: error.reason, path: error.path, message: error.message } };
+    throw error;
+  }
+}
+
+const encoder = new TextEncoder();
+
+expose({
+  /** Decodes a whole document fed in chunks of `chunk` bytes (0: one write); events are collected. */
+  decode(bytes: Uint8Array, chunk = 0): DecodeOutcome {
+    return decodeWith(bytes, chunk, {});
+  },
+
+  /** Decodes with onEvent: returns the events in the order they were handed over, and the message. */
+  decodeStreaming(bytes: Uint8Array, chunk = 0): DecodeOutcome & { events?: OadrEvent[]; headers?: unknown[] } {
+    const events: OadrEvent[] = [];
+    const headers: unknown[] = [];
+    const outcome = decodeWith(bytes, chunk, {
+      onEvent(event, message) {
+        events.push(event);
+        headers.push({ requestID: message.requestID, vtnID: message.vtnID, eventCount: message.eventCount });
+      },
+    });
+    return { ...outcome, events, headers };
+  },
+
+  /** Decodes a signed document with a signature hook; counts the elements the hook received. */
+  decodeSigned(bytes: Uint8Array): DecodeOutcome & { signatureNames?: string[]; rawBytes?: number } {
+    const names: string[] = [];
+    let depth = 0;
+    let rawBytes = 0;
+    const outcome = decodeWith(bytes, 0, {
+      signature: {
+        startElement(_ns, local) { if (depth++ < 2) names.push(local); },
+        endElement() { depth--; },
+      },
+      raw(b) { rawBytes += b.length; },
+    });
+    return { ...outcome, signatureNames: names, rawBytes };
+  },
+
+  /** The whole payload of a message (as the VEN would send it). */
+  encode(message: OadrMessage, bufferSize?: number): Uint8Array {
+    return encodeToBytes(message, { bufferSize });
+  },
+
+  /** Only the signed object's bytes. */
+  encodeSignedObject(message: OadrMessage): Uint8Array {
+    const pieces: number[] = [];
+    encodeSignedObject(message, (b) => { for (let i = 0; i < b.length; i++) pieces.push(b[i]); });
+    return Uint8Array.from(pieces);
+  },
+
+  /** decode(encode(message)) entirely on XS. */
+  roundTrip(message: OadrMessage): DecodeOutcome {
+    return decodeWith(encodeToBytes(message), 0, {});
+  },
+
+  /** Every VEN → VTN sample message encoded: { type: bytes }. */
+  venMessages(): Record<string, Uint8Array> {
+    const out: Record<string, Uint8Array> = {};
+    for (const [type, message] of Object.entries(venSamples())) out[type] = encodeToBytes(message as OadrMessage);
+    return out;
+  },
+
+  /** The samples themselves (so Node compares against the very objects XS encoded). */
+  samples(): { ven: Record<string, unknown>; vtn: Record<string, unknown> } {
+    return { ven: venSamples(), vtn: vtnSamples() };
+  },
+
+  /** ISO-8601 on XS: NaN (invalid) travels as null. */
+  parseDateTimes(texts: string[]): (number | null)[] {
+    return texts.map((t) => { const v = dateTimeOrNaN(t); return v === v ? v : null; });
+  },
+  parseDurations(texts: string[]): (number | null)[] {
+    return texts.map((t) => { const v = durationOrNaN(t); return v === v ? v : null; });
+  },
+  formatDateTimes(values: [number, number | null][]): string[] {
+    return values.map(([ms, offset]) => formatDateTime(ms, offset ?? undefined));
+  },
+  formatDurations(values: number[]): string[] {
+    return values.map((ms) => formatDuration(ms));
+  },
+
+  // ---------------------------------------------------------------- measurements
+
+  /** Full decode with onEvent dropping each event (what a VEN does): returns the event count. */
+  benchDecode(bytes: Uint8Array, chunk: number): number {
+    let count = 0;
+    const decoder = new OadrDecoder({ onEvent() { count++; } });
+    for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
+    decoder.end();
+    return count;
+  },
+
+  /**
+   * Live heap while decoding (host slot size): the decoder is built first (idle = ready decoder), then
+   * after each chunk and at each completed event (the event still referenced) a collection runs and
+   * chunks + slots × 32 in use are sampled. Returns the largest growth over idle and the event count.
+   */
+  benchDecodeLive(bytes: Uint8Array, chunk: number): { peakBytes: number; events: number; samples: number } {
+    const g = globalThis as unknown as { gc(): void };
+    let events = 0;
+    let peak = 0;
+    let samples = 0;
+    let base = 0;
+    const sample = (): void => {
+      g.gc();
+      const [chunks, slots] = memory(false);
+      const used = chunks + slots * 32 - base;
+      if (used > peak) peak = used;
+      samples++;
+    };
+    const decoder = new OadrDecoder({ onEvent() { events++; sample(); } });
+    g.gc();
+    const [c0, s0] = memory(false);
+    base = c0 + s0 * 32;
+    for (let i = 0; i < bytes.length; i += chunk) {
+      decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
+      sample();
+    }
+    decoder.end();
+    sample();
+    return { peakBytes: peak, events, samples };
+  },
+
+  /** The XML reader alone with a do-nothing handler, same chunking. */
+  benchReader(bytes: Uint8Array, chunk: number): number {
+    let elements = 0;
+    const reader = new XmlReader({ startElement() { elements++; }, endElement() { /* nothing */ } });
+    for (let i = 0; i < bytes.length; i += chunk) reader.write(bytes, i, Math.min(bytes.length, i + chunk));
+    reader.end();
+    return elements;
+  },
+
+  /** The anchor: a loop visiting every byte, same chunking. */
+  benchLoop(bytes: Uint8Array, chunk: number): number {
+    let sum = 0;
+    for (let i = 0; i < bytes.length; i += chunk) {
+      const end = Math.min(bytes.length, i + chunk);
+      for (let j = i; j < end; j++) sum += bytes[j];
+    }
+    return sum;
+  },
+
+  /** UTF-8 bytes of a string (for tests that build documents on the Node side and want XS's view). */
+  utf8(text: string): Uint8Array {
+    return encoder.encode(text);
+  },
+});
