@@ -29,6 +29,8 @@ import type { DecodedPayload, OadrEvent, VenMessage } from "./types";
 import type { MessageHooks, Wire } from "./wire";
 import { WireError } from "./wire";
 
+const AGENDA_RETRY_MS = 1000;
+
 export type Service = "EiRegisterParty" | "EiEvent" | "EiReport" | "EiOpt" | "OadrPoll";
 export const SERVICE_PATH = "/OpenADR2/Simple/2.0b/";
 
@@ -243,7 +245,11 @@ export class PollLoop {
     } else if (this.#state === "backoff") delay = this.#backoffUntil - ticks;
     else if (this.#state === "deciding") delay = this.#holdUntil - ticks;
     const next = this.#o.agenda?.nextWake();
-    if (next !== undefined) delay = Math.min(delay, Math.max(0, next - this.#o.clock.now()));
+    // Agenda work still due right after wake() ran is stuck: retry in a second rather than spin.
+    if (next !== undefined) {
+      const until = next - this.#o.clock.now();
+      delay = Math.min(delay, until > 0 ? until : AGENDA_RETRY_MS);
+    }
     if (delay !== Infinity) this.#arm(delay);
     else {
       this.#o.scheduler.clear(this.#timer);

@@ -133,6 +133,8 @@ interface ActiveRequest {
   ring: RowRing;
   nextSample: number;
   nextSend: number;
+  /** Rows sampled before this instant belong to the report due then (later ones wait for the next). */
+  cutoff: number;
   /** A send job is queued or in flight. */
   pending: boolean;
   finished: boolean;
@@ -174,6 +176,7 @@ export class Reports {
   #history: RowRing | undefined;
   #slotStart: number | undefined;
   #slotCounters: Float64Array | undefined;
+  #slotPartial = false;
   #scratch = new Float64Array(8);
 
   constructor(options: ReportsOptions) {
@@ -326,7 +329,7 @@ export class Reports {
     const existing = this.#requests.get(record.reportRequestID);
     const ring = existing && existing.ring.stride === 2 + points.length ? existing.ring : new RowRing(points.length, this.#o.bufferRows ?? 96);
     const now = this.#o.clock.now();
-    const active: ActiveRequest = { record, points, ring, nextSample: 0, nextSend: 0, pending: false, finished: false };
+    const active: ActiveRequest = { record, points, ring, nextSample: 0, nextSend: 0, cutoff: -Infinity, pending: false, finished: false };
     const from = Math.max(now, record.intervalStart ?? now);
     if (record.oneShot) {
       active.nextSample = Infinity;
@@ -334,7 +337,8 @@ export class Reports {
       if (reportName === "HISTORY_USAGE") this.#fillFromHistory(active);
     } else {
       const g = record.granularity;
-      active.nextSample = g > 0 ? this.#gridAfter(from, g, reportName === "HISTORY_USAGE") : Infinity;
+      // HISTORY_USAGE rows come from the slot history (#historyTick), not from sampling.
+      active.nextSample = g > 0 && reportName !== "HISTORY_USAGE" ? this.#gridAfter(from, g, false) : Infinity;
       active.nextSend = this.#gridAfter(from, record.reportBackDuration, false);
       if (reportName === "HISTORY_USAGE") this.#fillFromHistory(active);
     }
@@ -397,7 +401,7 @@ export class Reports {
     if (this.#historyPoints.length) next = this.#slotStart === undefined ? this.#o.clock.now() : this.#slotStart + SLOT_MS;
     for (const r of this.#requests.values()) {
       if (!r.finished && r.nextSample < next) next = r.nextSample;
-      if (!r.pending && r.nextSend < next) next = r.nextSend;
+      if (r.nextSend < next) next = r.nextSend;
     }
     return next === Infinity ? undefined : next;
   }
@@ -413,22 +417,34 @@ export class Reports {
     this.#historyTick(now);
     for (const r of this.#requests.values()) {
       const name = r.record.reportName;
+      // A report comes due before the sample of the same instant is taken: that sample opens the next period.
+      if (now >= r.nextSend) {
+        // Granularity 0 (one value per report) and one-shot telemetry sample at send time.
+        if (!r.finished && name !== "HISTORY_USAGE" && (r.record.granularity === 0 || r.record.oneShot)) this.#sample(r, now);
+        r.cutoff = r.record.granularity === 0 || r.record.oneShot || name === "HISTORY_USAGE" ? Infinity : now;
+        if (r.record.oneShot || (r.record.intervalEnd !== undefined && now >= r.record.intervalEnd)) r.finished = true;
+        r.nextSend = r.record.oneShot ? Infinity : this.#gridAfter(now, r.record.reportBackDuration, false);
+        if (!r.pending) {
+          if (this.#rowsBefore(r) > 0) {
+            r.pending = true;
+            due.push(r.record.reportRequestID);
+          } else if (r.finished) this.#drop(r.record.reportRequestID);
+        }
+      }
       if (!r.finished && name !== "HISTORY_USAGE" && now >= r.nextSample) {
         this.#sample(r, now);
         r.nextSample = this.#gridAfter(now, r.record.granularity, false);
       }
-      if (!r.pending && now >= r.nextSend) {
-        // Granularity 0 (one value per report) and one-shot telemetry sample at send time.
-        if (!r.finished && name !== "HISTORY_USAGE" && (r.record.granularity === 0 || r.record.oneShot)) this.#sample(r, now);
-        if (r.record.oneShot || (r.record.intervalEnd !== undefined && now >= r.record.intervalEnd)) r.finished = true;
-        if (!r.record.oneShot) r.nextSend = this.#gridAfter(now, r.record.reportBackDuration, false);
-        if (r.ring.count > 0) {
-          r.pending = true;
-          due.push(r.record.reportRequestID);
-        } else if (r.finished) this.#drop(r.record.reportRequestID);
-      }
     }
     return due;
+  }
+
+  /** Buffered rows that belong to reports already due. */
+  #rowsBefore(r: ActiveRequest): number {
+    const ring = r.ring;
+    let n = 0;
+    while (n < ring.count && ring.rows[ring.at(n)]! < r.cutoff) n++;
+    return n;
   }
 
   #sample(r: ActiveRequest, now: number): void {
@@ -459,15 +475,21 @@ export class Reports {
       this.#slotCounters = new Float64Array(points.length);
       for (let i = 0; i < points.length; i++) this.#slotCounters[i] = this.#read(points[i]!);
       this.#slotStart = boundary;
+      // Started mid-slot: the energy before `now` is unknown, so this slot is not reported.
+      this.#slotPartial = now > boundary;
       return;
     }
     if (now < this.#slotStart + SLOT_MS) return;
     // One or more boundaries passed: the energy since the slot start goes to the slot that just closed
     // (after a long gap, the slots in between are unknown and not fabricated).
     const values = this.#scratch;
+    // A gap of more than one slot (no tick in between) or a partial first slot: the energy cannot be
+    // placed in one slot, so nothing is reported for it.
+    const unknown = this.#slotPartial || boundary - this.#slotStart > SLOT_MS;
+    this.#slotPartial = false;
     for (let i = 0; i < points.length; i++) {
       const counter = this.#read(points[i]!);
-      values[i] = counter - this.#slotCounters[i]!;
+      values[i] = unknown ? NaN : counter - this.#slotCounters[i]!;
       this.#slotCounters[i] = counter;
     }
     const closed = boundary - SLOT_MS;
@@ -500,12 +522,13 @@ export class Reports {
   /** The next oadrUpdateReport for a request (oldest rows first), or undefined when nothing is buffered. */
   batch(reportRequestID: string): ReportBatch | undefined {
     const r = this.#requests.get(reportRequestID);
-    if (!r || r.ring.count === 0) {
+    const due = r ? this.#rowsBefore(r) : 0;
+    if (!r || due === 0) {
       if (r) r.pending = false;
       return undefined;
     }
     const ring = r.ring;
-    const n = Math.min(ring.count, this.#o.maxRowsPerReport ?? 24);
+    const n = Math.min(due, this.#o.maxRowsPerReport ?? 24);
     const intervals: ReportInterval[] = [];
     for (let k = 0; k < n; k++) {
       const base = ring.at(k);
@@ -545,12 +568,12 @@ export class Reports {
       report,
       ack: () => {
         ring.ackThrough(lastSeq);
-        if (ring.count === 0) {
+        if (this.#rowsBefore(r) === 0) {
           r.pending = false;
           if (r.finished) this.#drop(r.record.reportRequestID);
         }
       },
-      more: () => ring.count > 0,
+      more: () => this.#rowsBefore(r) > 0,
     };
   }
 

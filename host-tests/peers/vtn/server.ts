@@ -557,24 +557,28 @@ export class VtnSimulator {
 function parseReport(report: XNode): ReportData {
   const dtstartText = textOf(child(report, "dtstart"), "date-time");
   const durationText = textOf(child(report, "duration"), "duration");
-  const intervals = findAll(child(report, "intervals"), "interval").map((interval) => {
+  // One entry per payload (an interval may carry several data points).
+  const intervals: ReportData["intervals"] = [];
+  for (const interval of findAll(child(report, "intervals"), "interval")) {
     const start = textOf(child(interval, "dtstart"), "date-time");
     const length = textOf(child(interval, "duration"), "duration");
-    const payloadNode = child(interval, "oadrReportPayload");
-    const value = textOf(find(payloadNode, "payloadFloat"), "value");
-    const statusNode = find(payloadNode, "oadrPayloadResourceStatus");
-    return {
-      dtstart: start ? parseDateTime(start) : undefined,
-      duration: length ? parseDuration(length) : undefined,
-      rID: textOf(child(payloadNode, "rID")) ?? "",
-      value: value === undefined ? undefined : Number(value),
-      status: statusNode ? {
-        online: textOf(statusNode, "oadrOnline") === "true",
-        manualOverride: textOf(statusNode, "oadrManualOverride") === "true",
-        levelOffset: textOf(find(statusNode, "oadrLevelOffset"), "value") === undefined ? undefined : Number(textOf(find(statusNode, "oadrLevelOffset"), "value")),
-      } : undefined,
-    };
-  });
+    for (const payloadNode of childrenNamed(interval, "oadrReportPayload")) {
+      const value = textOf(find(payloadNode, "payloadFloat"), "value");
+      const statusNode = find(payloadNode, "oadrPayloadResourceStatus");
+      const levelOffset = textOf(find(find(statusNode, "oadrLevelOffset"), "oadrCurrent"));
+      intervals.push({
+        dtstart: start ? parseDateTime(start) : undefined,
+        duration: length ? parseDuration(length) : undefined,
+        rID: textOf(child(payloadNode, "rID")) ?? "",
+        value: value === undefined ? undefined : Number(value),
+        status: statusNode ? {
+          online: textOf(statusNode, "oadrOnline") === "true",
+          manualOverride: textOf(statusNode, "oadrManualOverride") === "true",
+          levelOffset: levelOffset === undefined ? undefined : Number(levelOffset),
+        } : undefined,
+      });
+    }
+  }
   return {
     reportRequestID: textOf(child(report, "reportRequestID")) ?? "",
     reportSpecifierID: textOf(child(report, "reportSpecifierID")) ?? "",
