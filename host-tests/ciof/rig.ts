@@ -17,7 +17,7 @@ export interface Rig {
   health: FakeHealth;
   controller: CiofController;
   lines: ReturnType<typeof collectLog>["lines"];
-  reboot(): CiofController;
+  reboot(offMs?: number): CiofController;
 }
 
 export function makeRig(options: { terminal?: Partial<TerminalOptions>; controller?: Partial<CiofControllerOptions>; key?: string; seed?: number } = {}): Rig {
@@ -30,13 +30,13 @@ export function makeRig(options: { terminal?: Partial<TerminalOptions>; controll
   const { log, lines } = collectLog();
   const random = seeded(options.seed ?? 7);
   const make = () => new CiofController({
-    transport: new EmulatorTransport(terminal, time), authorizationKey: options.key ?? KEY,
+    transport: new EmulatorTransport(terminal, time, { alive: () => !store.dead }), authorizationKey: options.key ?? KEY,
     store, clock: time, scheduler: time, random, log, deviceId: DEVICE_ID, config: deviceConfig(),
     slots: meter, dr, health, ...options.controller,
   });
   const rig: Rig = {
     time, store, terminal, meter, dr, health, lines, controller: make(),
-    reboot() { rig.controller.close(); store.revive(); rig.controller = make(); return rig.controller; },
+    reboot(offMs = 0) { time.powerCycle(offMs); store.revive(); rig.controller = make(); return rig.controller; },
   };
   return rig;
 }

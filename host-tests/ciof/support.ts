@@ -24,6 +24,12 @@ export class VirtualTime implements Clock, Scheduler {
     if (handle) this.#timers = this.#timers.filter((t) => t.id !== handle.id);
   }
   get pending(): number { return this.#timers.length; }
+  /** Power cycle: every timer of the old "boot" is gone; ticks restart at 0, the wall clock goes on. */
+  powerCycle(offMs = 0): void {
+    this.#timers = [];
+    this.#wall += this.#ticks + offMs;
+    this.#ticks = 0;
+  }
   /** Runs timers due up to now+ms in order, letting promises settle between them. */
   async advance(ms: number): Promise<void> {
     const target = this.#ticks + ms;
@@ -88,8 +94,10 @@ export class MemStore implements Store {
 export class EmulatorTransport implements HttpTransport {
   readonly stats = { handshakes: 0, requests: 0 };
   #closed = false;
-  constructor(readonly terminal: CiofTerminal, readonly scheduler: Scheduler, readonly options: { latencyMs?: number } = {}) {}
+  /** `alive`: false once the simulated device lost power (nothing more leaves it). */
+  constructor(readonly terminal: CiofTerminal, readonly scheduler: Scheduler, readonly options: { latencyMs?: number; alive?: () => boolean } = {}) {}
   request(req: HttpRequest, handler: HttpResponseHandler) {
+    if (this.options.alive && !this.options.alive()) return { abort() {} };
     this.stats.requests++;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -98,7 +106,7 @@ export class EmulatorTransport implements HttpTransport {
     const timeout = req.timeoutMs ?? 30_000;
     const latency = this.options.latencyMs ?? 0;
     let timer: TimerHandle | undefined;
-    const fire = (f: () => void, delay: number) => { timer = this.scheduler.set(() => { if (!done) { done = true; f(); } }, delay); };
+    const fire = (f: () => void, delay: number) => { timer = this.scheduler.set(() => { if (!done && (!this.options.alive || this.options.alive())) { done = true; f(); } }, delay); };
     if (reply.kind === "timeout") fire(() => handler.onError(new TransportError("timeout", "no reply within " + timeout + " ms")), timeout);
     else if (reply.kind === "reset") fire(() => handler.onError(new TransportError("closed", "connection reset")), latency);
     else fire(() => {

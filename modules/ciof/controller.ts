@@ -543,7 +543,7 @@ export class CiofController {
     this.#o.store.set(seenKey, JSON.stringify(seen));
     this.#o.store.delete(key);
     const cb = this.#o.onMessage!;
-    for (const m of fresh) Promise.resolve().then(() => cb(m));
+    for (const m of fresh) this.#defer(() => cb(m));
   }
 
   #inbox(): ReceivedMessage[] {
@@ -619,6 +619,10 @@ export class CiofController {
     const cb = this.#o.onStatus;
     if (!cb || this.#statusQueued) return;
     this.#statusQueued = true;
-    Promise.resolve().then(() => { this.#statusQueued = false; cb(this.status); });
+    this.#defer(() => { this.#statusQueued = false; cb(this.status); });
+  }
+
+  #defer(f: () => void): void {
+    Promise.resolve().then(f).catch((e) => this.#log("error", "ciof", "callback threw", { error: truncate(String((e as Error)?.message ?? e), 160) }));
   }
 }

@@ -184,6 +184,8 @@ export class Outbox {
   #link: LinkState = "idle";
   #timer: TimerHandle | undefined;
   #attempts = 0;
+  /** 500/504/429 answers to the current head record (bounded separately from network failures). */
+  #serverErrors = 0;
   #retryAt: number | undefined;
   #lastStatus: number | undefined;
   #lastError: string | undefined;
@@ -223,11 +225,15 @@ export class Outbox {
     let rolledBack = 0;
     let corrupt = 0;
     if (!m) {
+      // No meta: a fresh store, or the very first commit cut short (its segment is rolled back). A meta
+      // key that exists but cannot be read is damage, counted as such.
+      const damaged = this.#store.get(this.#p + "_a") !== undefined || this.#store.get(this.#p + "_b") !== undefined;
       let stale = false;
       for (let i = 0; i < this.#n; i++) if (this.#store.get(this.#segKey(i)) !== undefined) { stale = true; this.#store.delete(this.#segKey(i)); }
-      if (stale) { this.#log("error", "ciof", "outbox meta unreadable: starting an empty queue", {}); corrupt++; }
+      if (damaged) { this.#log("error", "ciof", "outbox meta unreadable: starting an empty queue", {}); corrupt++; }
+      else if (stale) rolledBack++;
       this.#meta = { v: 1, g: 0, seq: this.#clock.valid ? Math.floor(this.#clock.now() / 1000) : 1, hs: 0, ho: 0, ts: 0, tn: 0, tr: 0, ser: 1, st: 0, did: "", lost: 0, cor: corrupt, dl: 0, sent: 0, cur: {} };
-      repaired = stale;
+      repaired = damaged;
     } else this.#meta = m;
     const meta = this.#meta;
     // tail segment
@@ -240,7 +246,7 @@ export class Outbox {
       this.#tailLines = [];
     } else {
       this.#tailLines = tail ? tail.slice(0, meta.tn) : [];
-      rolledBack = tail ? tail.length - meta.tn : 0;
+      rolledBack += tail ? tail.length - meta.tn : 0;
     }
     // coalesced rows past the committed count
     if (meta.tn > 0) {
@@ -291,15 +297,26 @@ export class Outbox {
   enqueue(inputs: readonly OutboxInput[], cursors?: Record<string, number>): string[] {
     this.#mustLoad();
     if (this.#link === "closed") throw new Error("Outbox: closed");
-    const m = { ...this.#meta, cur: { ...this.#meta.cur } };
+    const ids = this.#append(inputs, cursors, this.#meta, this.#headLines, this.#count, false);
+    this.#changed();
+    this.#pump();
+    return ids;
+  }
+
+  /**
+   * One commit from a base state (the current one, or the current one with the head advanced):
+   * segments, then meta; memory is updated only once both writes returned.
+   */
+  #append(inputs: readonly OutboxInput[], cursors: Record<string, number> | undefined, base: Meta, baseHeadLines: string[], baseCount: number, headAdvanced: boolean): string[] {
+    const m = { ...base, cur: { ...base.cur } };
     const ids: string[] = [];
     const writes = new Map<number, { serial: number; lines: string[] }>();
     let tailLines = this.#tailLines.slice();
     let tailBytes = this.#tailBytes;
-    let headLines = this.#headLines;
-    let count = this.#count;
+    let headLines = base.hs === base.ts ? tailLines : baseHeadLines;
+    let count = baseCount;
     let dropped = 0;
-    let headMoved = false;
+    let headMoved = headAdvanced;
     const headerBytes = (ser: number) => ("S" + ser + "\n").length;
     for (const input of inputs) {
       const entry = this.#entryOf(input, m);
@@ -369,11 +386,9 @@ export class Outbox {
     this.#tailBytes = tailBytes;
     this.#headLines = m.hs === m.ts ? tailLines : headLines;
     this.#count = count;
-    if (headMoved) { this.#headEpoch++; this.#headCache = undefined; this.#uncertain = false; }
+    if (headMoved) { this.#headEpoch++; this.#headCache = undefined; this.#uncertain = false; this.#serverErrors = 0; }
     this.#recount();
     if (dropped) this.#log("error", "ciof", "outbox full: dropped the oldest records", { dropped, lostTotal: m.lost });
-    this.#changed();
-    this.#pump();
     return ids;
   }
 
@@ -491,11 +506,11 @@ export class Outbox {
         if (this.#statuses.get(key)?.version === s.version) this.#statuses.delete(key);
         if (o === "ok") this.#ok();
         else { this.#lastError = "PUT " + s.path + ": HTTP " + r.status; this.#log("error", "ciof", "terminal rejected a status", { path: s.path, status: r.status, body: truncate(r.text) }); }
-        if (this.#onStatusResult) { const cb = this.#onStatusResult; Promise.resolve().then(() => cb(key, r.status, truncate(r.text))); }
+        if (this.#onStatusResult) { const cb = this.#onStatusResult; this.#defer(() => cb(key, r.status, truncate(r.text))); }
         this.#changed();
         this.#pump();
       } else this.#failed(o, r);
-    }, (e) => { this.#end(); this.#failed("retry", e); });
+    }, (e) => { this.#end(); this.#failed("retry", e); }).catch((e) => this.#internal(e));
   }
 
   #sendMessage(entry: MessageEntry, epoch: number): void {
@@ -511,15 +526,14 @@ export class Outbox {
         try { id = decodePostedMessageId(CiofHttp.json(r)); } catch { id = undefined; }
         if (id !== undefined && id !== entry.i) this.#log("info", "ciof", "terminal assigned its own message id", { ours: entry.i, theirs: id });
         if (entry.x) {
-          this.#meta = { ...this.#meta, st: 1, did: id ?? entry.i };
-          this.#writeMeta();
+          this.#writeMeta({ ...this.#meta, st: 1, did: id ?? entry.i });
           this.#uncertain = false;
           this.#changed();
           this.#pump();
         } else this.#advance("message", entry.i);
       } else if (o === "reject") this.#reject(entry, r);
       else this.#failed(o, r, entry);
-    }, (e) => { this.#end(); if (epoch !== this.#headEpoch) { this.#pump(); return; } this.#failed("retry", e); });
+    }, (e) => { this.#end(); if (epoch !== this.#headEpoch) { this.#pump(); return; } this.#failed("retry", e); }).catch((e) => this.#internal(e));
   }
 
   #recordOf(entry: Entry): { body: unknown; dataId: string; eventType: string } {
@@ -560,7 +574,14 @@ export class Outbox {
       if (o === "ok") { this.#ok(); this.#advance(entry.k === "m" ? "message" : "record", entry.i); }
       else if (o === "reject") this.#reject(entry, r);
       else this.#failed(o, r, entry);
-    }, (e) => { this.#end(); if (epoch !== this.#headEpoch) { this.#pump(); return; } this.#failed("retry", e); });
+    }, (e) => { this.#end(); if (epoch !== this.#headEpoch) { this.#pump(); return; } this.#failed("retry", e); }).catch((e) => this.#internal(e));
+  }
+
+  /** A failure of our own (the store refused a write, a bug): logged, then treated like a network failure. */
+  #internal(e: unknown): void {
+    this.#log("error", "ciof", "outbox step failed", { error: truncate(String((e as Error)?.message ?? e), 160) });
+    if (this.#link === "sending") this.#link = "idle";
+    this.#backoff("internal: " + String((e as Error)?.message ?? e));
   }
 
   #ok(): void {
@@ -579,7 +600,7 @@ export class Outbox {
     }
     if (r instanceof CiofBodyError || !(r as CiofResponse).status) { this.#backoff(String(r)); return; }
     const resp = r as CiofResponse;
-    if (o === "retry-bounded" && entry && this.#attempts + 1 >= this.#maxServer) { this.#reject(entry, resp); return; }
+    if (o === "retry-bounded" && entry && ++this.#serverErrors >= this.#maxServer) { this.#reject(entry, resp); return; }
     if (resp.status === 504 || resp.status === 500) this.#uncertain = true;
     this.#backoff("HTTP " + resp.status + " " + truncate(resp.text, 80));
   }
@@ -628,7 +649,6 @@ export class Outbox {
     last.push({ i: entry.i, k: recordStep ? "r" : "m", s: r.status, a: this.#clock.now(), b: truncate(body, 100) });
     while (last.length > DEAD_LETTERS_KEPT) last.shift();
     this.#store.set(this.#p + "_d", seal(JSON.stringify({ n: dl.count + 1, l: last })));
-    this.#meta = { ...this.#meta, dl: this.#meta.dl + 1 };
     // error record, unless what failed is itself an error record
     const failedType = recordStep ? entry.x?.t : undefined;
     if (failedType !== "error") {
@@ -640,41 +660,47 @@ export class Outbox {
         result: String(r.status),
         note: (recordStep ? "service record (" + (x?.t ?? "") + ") for " : "trade data ") + entry.i + " rejected by the terminal: HTTP " + r.status + (body ? " " + truncate(body, 80) : ""),
       };
-      this.#advance(entry.k === "m" ? "message" : "record", entry.i, false, { kind: "record", record: rec });
-    } else this.#advance("record", entry.i, false);
+      this.#advance(entry.k === "m" ? "message" : "record", entry.i, false, { kind: "record", record: rec }, { dl: this.#meta.dl + 1 });
+    } else this.#advance("record", entry.i, false, undefined, { dl: this.#meta.dl + 1 });
   }
 
-  /** Moves the head past the current record (one meta write, or one commit with a follow-up record). */
-  #advance(kind: "message" | "record", id: string, delivered = true, followUp?: OutboxInput): void {
-    const m = { ...this.#meta, ho: this.#meta.ho + 1, st: 0 as const, did: "", sent: this.#meta.sent + (delivered ? 1 : 0) };
+  /** Moves the head past the current record: one meta write (or one commit with a follow-up record), then memory. */
+  #advance(kind: "message" | "record", id: string, delivered = true, followUp?: OutboxInput, extra?: Partial<Meta>): void {
+    const m: Meta = { ...this.#meta, ...extra, ho: this.#meta.ho + 1, st: 0, did: "", sent: this.#meta.sent + (delivered ? 1 : 0) };
     let headLines = this.#headLines;
     const lim = m.hs === m.ts ? m.tn : headLines.length;
     if (m.ho >= lim && m.hs !== m.ts) {
       m.hs = (m.hs + 1) % this.#n; m.ho = 0;
       headLines = m.hs === m.ts ? this.#tailLines : this.#readSegment(m.hs, serialIn(m, m.hs, this.#n)) ?? [];
     }
-    this.#meta = m;
-    this.#headLines = headLines;
-    this.#count--;
-    this.#headEpoch++;
-    this.#headCache = undefined;
-    this.#uncertain = false;
-    if (followUp) this.enqueue([followUp]); // commits meta (with the advance) after the segment
-    else this.#writeMeta();
-    this.#recount();
-    if (delivered && this.#onDelivered) { const cb = this.#onDelivered; Promise.resolve().then(() => cb(id, kind)); }
+    if (followUp) this.#append([followUp], undefined, m, headLines, this.#count - 1, true);
+    else {
+      this.#writeMeta(m);
+      this.#headLines = m.hs === m.ts ? this.#tailLines : headLines;
+      this.#count--;
+      this.#headEpoch++;
+      this.#headCache = undefined;
+      this.#uncertain = false;
+      this.#serverErrors = 0;
+      this.#recount();
+    }
+    if (delivered && this.#onDelivered) { const cb = this.#onDelivered; this.#defer(() => cb(id, kind)); }
     this.#changed();
     this.#later();
   }
 
-  /** Next step on a later turn (no recursion through long runs of skipped records). */
-  #later(): void { Promise.resolve().then(() => this.#pump()); }
-
   #skipCorruptHead(): void {
     this.#log("error", "ciof", "outbox record damaged: skipped", { segment: this.#meta.hs, offset: this.#meta.ho });
-    this.#meta = { ...this.#meta, cor: this.#meta.cor + 1 };
-    this.#advance("record", "", false);
+    this.#advance("record", "", false, undefined, { cor: this.#meta.cor + 1 });
   }
+
+  /** Runs a callback on a later turn; what it throws is logged, never lost in a rejected promise. */
+  #defer(f: () => void): void {
+    Promise.resolve().then(f).catch((e) => this.#log("error", "ciof", "callback threw", { error: truncate(String((e as Error)?.message ?? e), 160) }));
+  }
+
+  #later(): void { Promise.resolve().then(() => this.#pump()).catch((e) => this.#internal(e)); }
+
 
   // -------------------------------------------------------------------------------------------
   // Storage helpers
@@ -704,8 +730,9 @@ export class Outbox {
     return best;
   }
 
-  #writeMeta(): void {
-    const m = { ...this.#meta, g: this.#meta.g + 1 };
+  /** Writes `next` (default: the current meta) as the new generation; memory follows the write. */
+  #writeMeta(next: Meta = this.#meta): void {
+    const m = { ...next, g: this.#meta.g + 1 };
     this.#store.set(m.g % 2 ? this.#p + "_b" : this.#p + "_a", seal(JSON.stringify(m)));
     this.#meta = m;
   }
@@ -779,7 +806,7 @@ export class Outbox {
   #changed(): void {
     if (!this.#onChange || this.#changeQueued) return;
     this.#changeQueued = true;
-    Promise.resolve().then(() => { this.#changeQueued = false; this.#onChange!(this.state); });
+    this.#defer(() => { this.#changeQueued = false; this.#onChange!(this.state); });
   }
 }
 
