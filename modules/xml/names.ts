@@ -20,14 +20,24 @@ export class NameTable {
   readonly length: Int32Array;
   /** For a qualified name: the entry of its prefix (EMPTY when unprefixed), -1 until first needed. */
   readonly prefix: Int32Array;
-  /** For a qualified name: the entry of its local part. */
+  /** For a qualified name: the entry of its local part (its string is decoded when the name is split). */
   readonly local: Int32Array;
+  /** Decoded strings by entry (undefined until needed; see string()). */
+  readonly strings: (string | undefined)[] = [""];
+  /** The arena as a DataView, to compare names four bytes at a time. */
+  readonly view: DataView;
+  /** For a prefix: the namespace URI entry it is bound to now (-1: unbound). Kept by the reader. */
+  readonly current: Int32Array;
+  /** Predictions, by entry: the start tag that last followed this element's start tag / end tag. */
+  readonly afterStart: Int32Array;
+  readonly afterEnd: Int32Array;
+  /** For an xmlns attribute name: the URI it last declared, if that URI needs no decoding. */
+  readonly lastUri: Int32Array;
   readonly #slots: Uint16Array; // entry + 1, 0 = free
   readonly #slotOf: Int32Array;
   readonly #mask: number;
   readonly #capacity: number;
   readonly #decoder: Utf8Decoder;
-  #strings: (string | undefined)[] = [""];
   #count = 1;
   #top = 0;
   #fixedCount = 1;
@@ -45,6 +55,12 @@ export class NameTable {
     this.length = new Int32Array(capacity);
     this.prefix = new Int32Array(capacity).fill(UNSPLIT);
     this.local = new Int32Array(capacity).fill(UNSPLIT);
+    this.view = new DataView(this.arena.buffer);
+    this.current = new Int32Array(capacity).fill(-1);
+    this.afterStart = new Int32Array(capacity);
+    this.afterEnd = new Int32Array(capacity);
+    this.lastUri = new Int32Array(capacity);
+    this.current[EMPTY] = EMPTY;
     this.prefix[EMPTY] = EMPTY;
     this.local[EMPTY] = EMPTY;
     this.#decoder = decoder;
@@ -91,6 +107,10 @@ export class NameTable {
     this.length[id] = n;
     this.prefix[id] = UNSPLIT;
     this.local[id] = UNSPLIT;
+    this.current[id] = -1;
+    this.afterStart[id] = 0;
+    this.afterEnd[id] = 0;
+    this.lastUri[id] = 0;
     let str: string | undefined;
     if (high >= 0x80) {
       try {
@@ -99,7 +119,7 @@ export class NameTable {
         throw new XmlError("encoding", at, "invalid UTF-8 in a name");
       }
     }
-    this.#strings[id] = str;
+    this.strings[id] = str;
     this.#slots[h] = id + 1;
     this.#slotOf[id] = h;
     this.#count = id + 1;
@@ -110,23 +130,24 @@ export class NameTable {
   /** Adds a string as a permanent entry whose string is that very object. */
   add(name: string, bytes: Uint8Array): number {
     const id = this.intern(bytes, 0, bytes.length, 0);
-    if (id !== EMPTY) this.#strings[id] = name;
+    if (id !== EMPTY) this.strings[id] = name;
     return id;
   }
 
   /** The entry's string, decoded once. */
   string(id: number): string {
-    let s = this.#strings[id];
+    let s = this.strings[id];
     if (s === undefined) {
       const o = this.offset[id];
       s = this.#decoder.decode(this.arena.subarray(o, o + this.length[id]));
-      this.#strings[id] = s;
+      this.strings[id] = s;
     }
     return s as string;
   }
 
-  /** Splits a qualified name into prefix and local entries (once). Throws "namespace" if it is not a QName. */
-  split(id: number, at: number): void {
+  /** Splits a qualified name into prefix and local entries (once) and decodes the local name; returns the
+      prefix entry. Throws "namespace" if it is not a QName. */
+  split(id: number, at: number): number {
     const A = this.arena;
     const o = this.offset[id];
     const end = o + this.length[id];
@@ -138,15 +159,26 @@ export class NameTable {
       }
     }
     if (colon < 0) {
+      this.string(id);
       this.prefix[id] = EMPTY;
       this.local[id] = id;
-      return;
+      return EMPTY;
     }
     if (colon === o || colon === end - 1) throw new XmlError("namespace", at, `"${this.string(id)}" is not a qualified name`);
     const p = this.intern(A, o, colon, at);
     const l = this.intern(this.arena, colon + 1, end, at);
+    this.string(l);
     this.prefix[id] = p;
     this.local[id] = l;
+    return p;
+  }
+
+  /** True if the entry's bytes can be matched against raw attribute-value bytes (no '&', '<', quotes, controls). */
+  plain(id: number, stop: Uint8Array): boolean {
+    const A = this.arena;
+    const end = this.offset[id] + this.length[id];
+    for (let k = this.offset[id]; k < end; k++) if (stop[A[k]] !== 0) return false;
+    return true;
   }
 
   /** Makes every current entry permanent: drop() keeps them. */
@@ -164,8 +196,13 @@ export class NameTable {
         this.prefix[id] = UNSPLIT;
         this.local[id] = UNSPLIT;
       }
+      if (this.afterStart[id] >= fixed) this.afterStart[id] = 0;
+      if (this.afterEnd[id] >= fixed) this.afterEnd[id] = 0;
+      if (this.lastUri[id] >= fixed) this.lastUri[id] = 0;
     }
-    this.#strings.length = fixed;
+    this.afterStart[EMPTY] = 0;
+    this.afterEnd[EMPTY] = 0;
+    this.strings.length = fixed;
     this.#count = fixed;
     this.#top = this.#fixedTop;
   }

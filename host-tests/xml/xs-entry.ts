@@ -1,0 +1,56 @@
+// XS-side entry of the XML reader tests: tokenize a document in chunks, and a few loops that would cost
+// too much over the bridge one call at a time (every split point, every truncation, fuzz batches).
+import { expose } from "../engine/xs/expose";
+import { fingerprint, tokenize, type TokenizeOptions, type TokenizeResult } from "./tokenize";
+
+/** Split points for a feed in chunks of `size` whose first chunk is `offset` bytes long. */
+function cuts(length: number, size: number, offset: number): number[] {
+  const out: number[] = [];
+  for (let p = offset > 0 ? offset : size; p < length; p += size) out.push(p);
+  return out;
+}
+
+expose({
+  tokenize(bytes: Uint8Array, chunkSize: number | number[], options?: TokenizeOptions): TokenizeResult {
+    return tokenize(bytes, chunkSize, options);
+  },
+
+  /**
+   * Feeds the document whole, then split in two at every position, then in chunks of 1..maxChunk bytes
+   * at every phase; returns the feeds whose events or error differ from the whole-document run.
+   */
+  splitInvariance(bytes: Uint8Array, twoWay: boolean, maxChunk: number, options?: TokenizeOptions) {
+    const whole = tokenize(bytes, bytes.length || 1, options);
+    const reference = fingerprint(whole);
+    const differing: string[] = [];
+    let runs = 0;
+    const check = (label: string, at: number | number[]) => {
+      runs++;
+      if (fingerprint(tokenize(bytes, at, options)) !== reference && differing.length < 10) differing.push(label);
+    };
+    if (twoWay) for (let p = 1; p < bytes.length; p++) check(`split at ${p}`, [p]);
+    for (let size = 1; size <= maxChunk; size++) {
+      for (let offset = 0; offset < size; offset++) check(`chunks of ${size} from ${offset}`, cuts(bytes.length, size, offset));
+    }
+    return { runs, differing, events: whole.events.length, error: whole.error };
+  },
+
+  /** The document cut after every byte (0..length-1), fed in chunks of `chunkSize`: each outcome. */
+  truncations(bytes: Uint8Array, chunkSize: number) {
+    const outcomes: { length: number; code: string; typed: boolean }[] = [];
+    for (let n = 0; n < bytes.length; n++) {
+      const r = tokenize(bytes.subarray(0, n), chunkSize);
+      outcomes.push({ length: n, code: r.error ? r.error.code : "none", typed: r.error ? r.error.typed : true });
+    }
+    return outcomes;
+  },
+
+  /** A batch of documents: outcome code (or "ok"), whether any error was an XmlError, and time taken. */
+  batch(documents: Uint8Array[], chunkSize: number, options?: TokenizeOptions) {
+    return documents.map((d) => {
+      const t0 = performance.now();
+      const r = tokenize(d, chunkSize, options);
+      return { code: r.error ? r.error.code : "ok", typed: r.error ? r.error.typed : true, message: r.error?.message ?? "", ms: performance.now() - t0 };
+    });
+  },
+});
