@@ -135,3 +135,23 @@ test("TLS 1.2 with a client certificate from the secure dictionary; full handsha
     server.close();
   }
 });
+
+test("a secure request holds SecureSocket-sized memory in XS while open (fixed-heap realism)", async (t) => {
+  const pki = makePki();
+  const server = https.createServer({ key: pki.vtn.keyPem, cert: pki.vtn.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: true }, handler);
+  const port = await listen(server);
+  const ven = Object.values(pki.vens)[0];
+  const secure = { protocolVersion: 0x303, certificate: pki.ca.certDer, clientCertificates: [ven.certDer], clientKey: ven.keyDer };
+  const xs = await XsHost.start({ entry });
+  try {
+    const { result, meter } = await xs.callMetered("fetch", { host: "127.0.0.1", port, path: "/", secure, response: "String" });
+    t.is(result.status, 200);
+    t.true(meter.peakChunks > 32_768 && meter.peakSlots > 1_500, `${meter.peakChunks} B, ${meter.peakSlots} slots`);
+    xs.network.tlsBallast = null;
+    const bare = await xs.callMetered("fetch", { host: "127.0.0.1", port, path: "/", secure, response: "String" });
+    t.true(bare.meter.peakChunks < 32_768, `${bare.meter.peakChunks}`);
+  } finally {
+    await xs.close();
+    server.close();
+  }
+});
