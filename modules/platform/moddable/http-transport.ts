@@ -14,7 +14,7 @@
 // certificate, which the host engine reports and stock SecureSocket does not — without it a pinned
 // transport fails closed ("fingerprint").
 // Leaves out: proxies, redirects, HTTP/1.1 keep-alive (not in the legacy client).
-import { Request } from "http";
+import * as HTTP from "http";
 import SecureSocket from "securesocket";
 import Timer from "timer";
 import { TransportError, type HttpExchange, type HttpHeaders, type HttpRequest, type HttpResponseHandler, type HttpTransport } from "../types";
@@ -36,6 +36,10 @@ export interface ModdableTransportOptions {
 }
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Through the namespace: host tests type-check this file with Node's "http" typings in scope, which
+// name a different module; at run time (device and host engine) it is Moddable's `Request`.
+const Request = (HTTP as unknown as { Request: new (dictionary: Any) => Any }).Request;
 
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer;
