@@ -20,9 +20,12 @@ export interface Scheduler {
 }
 
 /**
- * Persistent key-value storage. Keys ≤ 15 characters ([A-Za-z0-9_]), values ≤ 4,000 bytes of UTF-8
- * (ESP32 NVS limits). A single `set` is atomic: after a power loss the key holds the old or the new
- * value, never a mix. Multi-key consistency is the caller's business (see modules/platform/records.ts).
+ * Persistent key-value storage. Keys ≤ 15 characters ([A-Za-z0-9_]), values ≤ 3,999 bytes of UTF-8
+ * (ESP32 NVS strings; 4,000 with the terminating NUL). A `set` is NOT atomic: Moddable's ESP32
+ * Preference.set erases the key before writing it, so a power loss (or a failed write) in between
+ * leaves the key absent — never a mix of old and new. Callers that must not lose a record write the
+ * new value under a second key and switch a small pointer/generation key last (the host engine
+ * reproduces this behaviour and injects power loss there).
  */
 export interface Store {
   get(key: string): string | undefined;
@@ -32,7 +35,7 @@ export interface Store {
 }
 
 export const STORE_KEY_MAX = 15;
-export const STORE_VALUE_MAX = 4000;
+export const STORE_VALUE_MAX = 3999;
 
 export type LogLevel = "error" | "warn" | "info" | "debug";
 
