@@ -71,8 +71,8 @@ test("power loss at 100 random points: exactly once after dedupe, never corrupt"
   for (let i = 0; i < 100; i++) {
     const rig = makeRig({ seed: i + 1 });
     rig.store.failAt = 1 + Math.floor(rand() * writes);
-    rig.store.applyFailing = rand() < 0.5;
-    const label = `point ${i} (write ${rig.store.failAt} of ${writes}, ${rig.store.applyFailing ? "landed" : "lost"})`;
+    rig.store.cutMode = (["torn", "erased", "powerloss-after"] as const)[Math.floor(rand() * 3)];
+    const label = `point ${i} (write ${rig.store.failAt} of ${writes}, ${rig.store.cutMode})`;
     let r;
     try { r = await run(rig); } catch (e) { throw new Error(label + ": " + String(e)); }
     reboots += r.reboots;

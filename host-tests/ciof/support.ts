@@ -61,29 +61,37 @@ export async function settle(): Promise<void> {
 
 export class PowerLoss extends Error { constructor() { super("power lost"); this.name = "PowerLoss"; } }
 
+/** How a write cut by a power loss ends, as the engine's NVS model: old value kept, key erased
+ *  (Moddable's ESP32 Preference.set erases first), or written. */
+export type CutMode = "torn" | "erased" | "powerloss-after";
+
 /** Map-backed Store with NVS limits, write counting and power-loss injection. */
 export class MemStore implements Store {
   readonly map = new Map<string, string>();
   writes = 0;
-  /** Power fails at this write number (1-based); `applyFailing` says whether that write lands. */
+  /** Power fails at this write (set or delete, 1-based), ending as `cutMode`. */
   failAt = 0;
-  applyFailing = false;
+  cutMode: CutMode = "torn";
   dead = false;
   get(key: string): string | undefined { this.#alive(); return this.map.get(key); }
   set(key: string, value: string): void {
     this.#alive();
     if (key.length === 0 || key.length > STORE_KEY_MAX || !/^[A-Za-z0-9_]+$/.test(key)) throw new RangeError("bad key " + key);
-    if (Buffer.byteLength(value) > STORE_VALUE_MAX) throw new RangeError("value of " + key + " too large: " + Buffer.byteLength(value));
+    if (Buffer.byteLength(value) >= STORE_VALUE_MAX) throw new RangeError("value of " + key + " too large: " + Buffer.byteLength(value));
+    this.#cut(key, () => this.map.set(key, value));
+  }
+  delete(key: string): void { this.#alive(); this.#cut(key, () => this.map.delete(key)); }
+  keys(): string[] { this.#alive(); return [...this.map.keys()]; }
+  #cut(key: string, apply: () => void): void {
     this.writes++;
     if (this.failAt && this.writes === this.failAt) {
-      if (this.applyFailing) this.map.set(key, value);
+      if (this.cutMode === "erased") this.map.delete(key);
+      else if (this.cutMode === "powerloss-after") apply();
       this.dead = true;
       throw new PowerLoss();
     }
-    this.map.set(key, value);
+    apply();
   }
-  delete(key: string): void { this.#alive(); this.writes++; if (this.failAt && this.writes === this.failAt) { this.dead = true; throw new PowerLoss(); } this.map.delete(key); }
-  keys(): string[] { this.#alive(); return [...this.map.keys()]; }
   #alive(): void { if (this.dead) throw new PowerLoss(); }
   /** "Reboot": same contents, no failure armed. */
   revive(): void { this.dead = false; this.failAt = 0; }

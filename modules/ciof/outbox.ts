@@ -47,6 +47,8 @@ interface Meta {
   v: 1; g: number; seq: number;
   hs: number; ho: number; ts: number; tn: number; tr: number; ser: number;
   st: 0 | 1; did: string;
+  /** Per segment, which of its two keys holds the committed copy ("0": <p><i>, "1": <p><i>x). */
+  fl: string;
   lost: number; cor: number; dl: number; sent: number;
   cur: Record<string, number>;
 }
@@ -99,9 +101,10 @@ export interface OutboxOptions {
   idPrefix: string;
   /** Store key prefix, 1–4 characters [A-Za-z0-9] (default "cq"). */
   keyPrefix?: string;
-  /** Segments in the ring, 2–64 (default 8). */
+  /** Segments in the ring, 2–64 (default 4). */
   segments?: number;
-  /** Bytes per segment value, 512–STORE_VALUE_MAX (default 3,800). */
+  /** Bytes per segment value, 512–3,999 (default 1,536; NVS counts a NUL in its 4,000). Budget: segments ×
+   *  segmentBytes, plus one segment transiently while a rewrite commits. */
   segmentBytes?: number;
   /** UTC offset for service record timestamps (default 540, JST). */
   offsetMinutes?: number;
@@ -199,15 +202,15 @@ export class Outbox {
     for (const k of ["store", "http", "clock", "scheduler", "random", "log"] as const) if (!options[k]) throw new TypeError("Outbox: " + k + " required");
     if (typeof options.idPrefix !== "string" || !/^[A-Za-z0-9_.-]{1,32}$/.test(options.idPrefix)) throw new RangeError("Outbox: idPrefix must be 1–32 of [A-Za-z0-9_.-]");
     const o = {
-      keyPrefix: "cq", segments: 8, segmentBytes: 3800, offsetMinutes: JST_OFFSET_MINUTES,
+      keyPrefix: "cq", segments: 4, segmentBytes: 1536, offsetMinutes: JST_OFFSET_MINUTES,
       backoffInitialMs: 2000, backoffMaxMs: 300_000, backoffJitter: 0.5, maxServerErrorAttempts: 5, ...options,
     };
     if (!/^[A-Za-z0-9]{1,4}$/.test(o.keyPrefix)) throw new RangeError("Outbox: keyPrefix must be 1–4 of [A-Za-z0-9]");
     if (!(Number.isInteger(o.segments) && o.segments >= 2 && o.segments <= 64)) throw new RangeError("Outbox: segments must be 2–64");
-    if (!(Number.isInteger(o.segmentBytes) && o.segmentBytes >= 512 && o.segmentBytes <= STORE_VALUE_MAX)) throw new RangeError("Outbox: segmentBytes must be 512–" + STORE_VALUE_MAX);
+    if (!(Number.isInteger(o.segmentBytes) && o.segmentBytes >= 512 && o.segmentBytes < STORE_VALUE_MAX)) throw new RangeError("Outbox: segmentBytes must be 512–" + (STORE_VALUE_MAX - 1));
     if (!(o.backoffInitialMs > 0 && o.backoffMaxMs >= o.backoffInitialMs)) throw new RangeError("Outbox: backoff delays");
     if (!(o.backoffJitter >= 0 && o.backoffJitter <= 1)) throw new RangeError("Outbox: backoffJitter must be 0–1");
-    if ((o.keyPrefix + "_a").length > STORE_KEY_MAX || (o.keyPrefix + (o.segments - 1)).length > STORE_KEY_MAX) throw new RangeError("Outbox: keys too long");
+    if ((o.keyPrefix + "_a").length > STORE_KEY_MAX || (o.keyPrefix + (o.segments - 1) + "x").length > STORE_KEY_MAX) throw new RangeError("Outbox: keys too long");
     this.#store = o.store; this.#http = o.http; this.#clock = o.clock; this.#scheduler = o.scheduler; this.#random = o.random; this.#log = o.log;
     this.#idPrefix = o.idPrefix; this.#p = o.keyPrefix; this.#n = o.segments; this.#segBytes = o.segmentBytes; this.#offset = o.offsetMinutes;
     this.#bInit = o.backoffInitialMs; this.#bMax = o.backoffMaxMs; this.#bJitter = o.backoffJitter; this.#maxServer = o.maxServerErrorAttempts;
@@ -229,10 +232,10 @@ export class Outbox {
       // key that exists but cannot be read is damage, counted as such.
       const damaged = this.#store.get(this.#p + "_a") !== undefined || this.#store.get(this.#p + "_b") !== undefined;
       let stale = false;
-      for (let i = 0; i < this.#n; i++) if (this.#store.get(this.#segKey(i)) !== undefined) { stale = true; this.#store.delete(this.#segKey(i)); }
+      for (let i = 0; i < this.#n; i++) for (const f of ["0", "1"]) if (this.#store.get(this.#segKey(i, f)) !== undefined) { stale = true; this.#store.delete(this.#segKey(i, f)); }
       if (damaged) { this.#log("error", "ciof", "outbox meta unreadable: starting an empty queue", {}); corrupt++; }
       else if (stale) rolledBack++;
-      this.#meta = { v: 1, g: 0, seq: this.#clock.valid ? Math.floor(this.#clock.now() / 1000) : 1, hs: 0, ho: 0, ts: 0, tn: 0, tr: 0, ser: 1, st: 0, did: "", lost: 0, cor: corrupt, dl: 0, sent: 0, cur: {} };
+      this.#meta = { v: 1, g: 0, seq: this.#clock.valid ? Math.floor(this.#clock.now() / 1000) : 1, hs: 0, ho: 0, ts: 0, tn: 0, tr: 0, ser: 1, st: 0, did: "", fl: "0".repeat(this.#n), lost: 0, cor: corrupt, dl: 0, sent: 0, cur: {} };
       repaired = damaged;
     } else this.#meta = m;
     const meta = this.#meta;
@@ -280,6 +283,11 @@ export class Outbox {
     this.#loaded = true;
     this.#uncertain = this.#count > 0 && (meta.st === 1 || this.#peekHead()?.k === "r");
     if (repaired) this.#writeMeta();
+    // copies a cut left behind (the old twin of a segment rewritten just before it)
+    for (let i = 0; i < this.#n; i++) {
+      const other = this.#segKey(i, this.#meta.fl[i] === "1" ? "0" : "1");
+      if (this.#store.get(other) !== undefined) this.#store.delete(other);
+    }
     if (rolledBack || corrupt) this.#log("warn", "ciof", "outbox recovered", { queued: this.#count, rolledBack, corrupt });
     return { queued: this.#count, rolledBack, corrupt };
   }
@@ -377,7 +385,17 @@ export class Outbox {
     }
     if (cursors) for (const k of Object.keys(cursors)) m.cur[k] = cursors[k];
     // commit: segments first, meta last
-    for (const [index, w] of writes) this.#store.set(this.#segKey(index), "S" + w.serial + "\n" + w.lines.join("\n") + "\n");
+    // Each segment goes to its other key (an ESP32 Preference.set erases the key first: a cut there
+    // must not take committed records with it); the meta commit switches to it; the old copy goes.
+    const stale: string[] = [];
+    let fl = m.fl;
+    for (const [index, w] of writes) {
+      const now = fl[index] === "1" ? "0" : "1";
+      this.#store.set(this.#segKey(index, now), "S" + w.serial + "\n" + w.lines.join("\n") + "\n");
+      stale.push(this.#segKey(index, fl[index]));
+      fl = fl.slice(0, index) + now + fl.slice(index + 1);
+    }
+    m.fl = fl;
     m.g++;
     this.#store.set(m.g % 2 ? this.#p + "_b" : this.#p + "_a", seal(JSON.stringify(m)));
     // in memory
@@ -389,6 +407,7 @@ export class Outbox {
     if (headMoved) { this.#headEpoch++; this.#headCache = undefined; this.#uncertain = false; this.#serverErrors = 0; }
     this.#recount();
     if (dropped) this.#log("error", "ciof", "outbox full: dropped the oldest records", { dropped, lostTotal: m.lost });
+    for (const k of stale) if (this.#store.get(k) !== undefined) this.#store.delete(k);
     return ids;
   }
 
@@ -706,7 +725,7 @@ export class Outbox {
   // Storage helpers
 
   #mustLoad(): void { if (!this.#loaded) throw new Error("Outbox: load() first"); }
-  #segKey(i: number): string { return this.#p + i; }
+  #segKey(i: number, flip: string): string { return flip === "1" ? this.#p + i + "x" : this.#p + i; }
   #serialOf(i: number): number { return serialIn(this.#meta, i, this.#n); }
   #segmentBytesOf(serial: number, lines: readonly string[]): number {
     let n = ("S" + serial + "\n").length;
@@ -723,6 +742,7 @@ export class Outbox {
       try {
         const m = JSON.parse(json) as Meta;
         if (m.v !== 1 || !Number.isInteger(m.g) || !Number.isInteger(m.hs) || !Number.isInteger(m.ts) || m.hs >= this.#n || m.ts >= this.#n) continue;
+        if (typeof m.fl !== "string" || m.fl.length !== this.#n) continue;
         if (!best || m.g > best.g) best = m;
       } catch { continue; }
     }
@@ -738,8 +758,8 @@ export class Outbox {
   }
 
   /** Lines of a segment if it exists and carries the expected serial. */
-  #readSegment(i: number, serial: number): string[] | undefined {
-    const raw = this.#store.get(this.#segKey(i));
+  #readSegment(i: number, serial: number, fl: string = this.#meta.fl): string[] | undefined {
+    const raw = this.#store.get(this.#segKey(i, fl[i]));
     if (raw === undefined) return undefined;
     const nl = raw.indexOf("\n");
     if (nl < 0 || raw.slice(0, nl) !== "S" + serial) return undefined;
