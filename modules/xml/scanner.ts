@@ -135,8 +135,8 @@ export class Scanner {
   chunkStart = 0;
   rawFrom = 0;
   rawDepth = 0;
-  lastTag = 0; // the last tag read (entry) and whether it was a start (0) or an end tag (1)
-  lastKind = 0;
+  lastTag = 0; // the last tag read (entry)
+  predict: Int32Array; // names.afterStart or names.afterEnd, by the kind of the last tag
   viewOf: Uint8Array | undefined = undefined;
   chunkDataView: DataView | undefined = undefined;
   decoding = -1; // document offset of the text being decoded, while TextDecoder runs
@@ -183,6 +183,7 @@ export class Scanner {
     for (const name of known) table.add(name, utf8Bytes(name));
     table.current[this.idXml] = this.idXmlNs;
     table.fix();
+    this.predict = table.afterStart;
   }
 
 
@@ -241,7 +242,7 @@ export class Scanner {
     this.error = undefined;
     this.ended = false;
     this.lastTag = 0;
-    this.lastKind = 0;
+    this.predict = this.names.afterStart;
     this.viewOf = undefined;
     this.chunkDataView = undefined;
     this.decoding = -1;
@@ -265,6 +266,11 @@ export class Scanner {
     const NO = names.offset;
     const NL = names.length;
     const D = this.chunkView(b);
+    const EQ = this.elementName;
+    const ENS = this.elementNs;
+    const ELO = this.elementLocal;
+    const EMK = this.nsMark;
+    const EST = this.savedText;
     const WSP = WS;
     const NM = NAME;
     const TSTOP = TEXT_STOP;
@@ -347,7 +353,10 @@ export class Scanner {
         if (i === end) break;
         c = b[i];
         if (c === 0x2f) {
-          // End tag: compare with the open element's name, four bytes at a time when it is all in this chunk.
+          // End tag: compare with the open element's name, eight bytes at a time when it is all in this chunk.
+          // Comparing getFloat64 values is comparing bytes here: the arena side is a name or a "plain" URI,
+          // which has no 0x00 (so never ±0) and no 0x7F/0xFF lead byte (so never NaN); a NaN on the chunk
+          // side just compares unequal, which is the right answer.
           n = this.depth;
           if (n === 0) throw this.fail("syntax", base + i - 1, "end tag outside the root element");
           q = this.elementName[n - 1];
@@ -358,10 +367,12 @@ export class Scanner {
           k = NO[q];
           if (i + n < end) {
             p = 0;
-            if (n >= 4) {
-              lim = n - 4;
-              while (p < lim && D.getUint32(i + p) === AV.getUint32(k + p)) p += 4;
-              if (p >= lim && D.getUint32(i + lim) === AV.getUint32(k + lim)) p = n;
+            if (n >= 8) {
+              lim = n - 8;
+              while (p < lim && D.getFloat64(i + p) === AV.getFloat64(k + p)) p += 8;
+              if (p >= lim && D.getFloat64(i + lim) === AV.getFloat64(k + lim)) p = n;
+            } else if (n >= 4) {
+              if (D.getUint32(i) === AV.getUint32(k) && D.getUint32(i + n - 4) === AV.getUint32(k + n - 4)) p = n;
             } else {
               while (p < n && b[i + p] === A[k + p]) p++;
             }
@@ -369,7 +380,22 @@ export class Scanner {
             i += n;
             c = b[i];
             if (c === 0x3e) {
-              this.close(b, i, tl);
+              // close(), inlined for the usual case: not the root, no mixed content, no tap.
+              n = this.depth - 1;
+              if (n !== 0 && !this.tap && this.pending[n] === undefined) {
+                if (this.txt !== 0 && this.textOut) {
+                  if (tl === 0) this.handler.text!("");
+                  else this.handler.text!(this.decode(tl, this.textAt));
+                }
+                this.handler.endElement(ENS[n], ELO[n]);
+                if (this.nsTop !== EMK[n]) this.unbind(EMK[n]);
+                this.txt = EST[n];
+                this.depth = n;
+                this.lastTag = EQ[n];
+                this.predict = names.afterEnd;
+              } else {
+                this.close(b, i, tl);
+              }
               tl = 0;
               run = 0;
               state = S_TEXT;
@@ -387,26 +413,30 @@ export class Scanner {
           // Start tag: try the name that followed last time first.
           if (this.txt !== 0) tl = this.saveMixed(tl);
           this.tagAt = base + i - 1;
-          this.nameAt = base + i;
-          this.nameFrom = i;
-          this.nl = 0;
           if (this.tap) this.rawLt(b, i, true);
-          hit = this.lastKind === 0 ? names.afterStart[this.lastTag] : names.afterEnd[this.lastTag];
+          hit = this.predict[this.lastTag];
           if (hit !== 0) {
             n = NL[hit];
             k = NO[hit];
             p = -1;
             if (i + n < end) {
               p = 0;
-              if (n >= 4) {
-                lim = n - 4;
-                while (p < lim && D.getUint32(i + p) === AV.getUint32(k + p)) p += 4;
-                if (p >= lim && D.getUint32(i + lim) === AV.getUint32(k + lim)) p = n;
+              if (n >= 8) {
+                lim = n - 8;
+                while (p < lim && D.getFloat64(i + p) === AV.getFloat64(k + p)) p += 8;
+                if (p >= lim && D.getFloat64(i + lim) === AV.getFloat64(k + lim)) p = n;
+              } else if (n >= 4) {
+                if (D.getUint32(i) === AV.getUint32(k) && D.getUint32(i + n - 4) === AV.getUint32(k + n - 4)) p = n;
               } else {
                 while (p < n && b[i + p] === A[k + p]) p++;
               }
             }
             if (p !== n || NM[b[i + n]] !== 0) hit = 0;
+          }
+          if (hit === 0) {
+            this.nameAt = base + i;
+            this.nameFrom = i;
+            this.nl = 0;
           }
           state = S_NAME;
         } else if (c === 0x21) {
@@ -440,13 +470,28 @@ export class Scanner {
             break;
           }
           q = this.nameEnd(b, j);
-          if (this.lastKind === 0) names.afterStart[this.lastTag] = q;
-          else names.afterEnd[this.lastTag] = q;
+          this.predict[this.lastTag] = q;
         }
         c = b[j];
         i = j + 1;
         if (c === 0x3e) {
-          this.open(q, false, b, j);
+          // open(), inlined for the usual case: no attributes, a known bound prefix, not the root, no tap.
+          p = names.prefix[q];
+          n = this.depth;
+          if (p >= 0 && n !== 0 && n < this.maxDepth && !this.tap && names.current[p] >= 0) {
+            EQ[n] = q;
+            ENS[n] = names.strings[names.current[p]] as string;
+            ELO[n] = names.strings[names.local[q]] as string;
+            EMK[n] = this.nsTop;
+            EST[n] = this.txt;
+            this.txt = 0;
+            this.depth = n + 1;
+            this.lastTag = q;
+            this.predict = names.afterStart;
+            this.handler.startElement(ENS[n], ELO[n], NO_ATTRIBUTES);
+          } else {
+            this.open(q, false, b, j);
+          }
           run = 0;
           state = S_TEXT;
           continue;
@@ -559,10 +604,12 @@ export class Scanner {
             k = NO[hit];
             if (i + n < end && b[i + n] === c) {
               p = 0;
-              if (n >= 4) {
-                lim = n - 4;
-                while (p < lim && D.getUint32(i + p) === AV.getUint32(k + p)) p += 4;
-                if (p >= lim && D.getUint32(i + lim) === AV.getUint32(k + lim)) p = n;
+              if (n >= 8) {
+                lim = n - 8;
+                while (p < lim && D.getFloat64(i + p) === AV.getFloat64(k + p)) p += 8;
+                if (p >= lim && D.getFloat64(i + lim) === AV.getFloat64(k + lim)) p = n;
+              } else if (n >= 4) {
+                if (D.getUint32(i) === AV.getUint32(k) && D.getUint32(i + n - 4) === AV.getUint32(k + n - 4)) p = n;
               } else {
                 while (p < n && b[i + p] === A[k + p]) p++;
               }
@@ -1127,8 +1174,8 @@ export class Scanner {
       attributes = this.attributes(this.nAttr, this.tagAt);
       this.nAttr = 0;
     }
-    const uri = names.current[p];
-    if (uri < 0 || p === this.idXmlns) {
+    const uri = names.current[p]; // the xmlns prefix is never bound, so it lands here too
+    if (uri < 0) {
       throw p === this.idXmlns ? this.fail("namespace", this.tagAt, "element names cannot use the xmlns prefix") : this.unbound(p, this.tagAt);
     }
     const S = names.strings;
@@ -1142,7 +1189,7 @@ export class Scanner {
     this.txt = 0;
     this.depth = d + 1;
     this.lastTag = q;
-    this.lastKind = 0;
+    this.predict = names.afterStart;
     if (this.tap) this.rawTag(b, j, d + 1, empty ? d : d + 1);
     this.handler.startElement(ns, local, attributes);
     if (empty) {
@@ -1150,7 +1197,7 @@ export class Scanner {
       this.depth = d;
       if (this.nsTop !== mark) this.unbind(mark);
       this.txt = this.savedText[d];
-      this.lastKind = 1;
+      this.predict = names.afterEnd;
       if (d === 0) this.rootDone = true;
     }
   }
@@ -1172,7 +1219,7 @@ export class Scanner {
     this.txt = this.savedText[d];
     this.depth = d;
     this.lastTag = this.elementName[d];
-    this.lastKind = 1;
+    this.predict = this.names.afterEnd;
     if (d === 0) this.rootDone = true;
   }
 
