@@ -38,6 +38,8 @@ export interface VtnOptions {
   port?: number;
   /** TLS material; without it the simulator speaks plain HTTP (the VEN must then be in development mode). */
   pki?: Pki;
+  /** Serve this certificate instead of pki.vtn (e.g. pki.rogueVtn: signed by another CA). */
+  serverIdentity?: { certPem: string; keyPem: string };
   vtnID?: string;
   /** oadrRequestedOadrPollFreq in milliseconds. Default 10 s. */
   pollFreq?: number;
@@ -159,7 +161,7 @@ export class VtnSimulator {
     if (options.pki) {
       const { pki } = options;
       this.#server = https.createServer({
-        key: pki.vtn.keyPem, cert: pki.vtn.certPem, ca: pki.ca.certPem,
+        key: (options.serverIdentity ?? pki.vtn).keyPem, cert: (options.serverIdentity ?? pki.vtn).certPem, ca: pki.ca.certPem,
         requestCert: true, rejectUnauthorized: true,
         minVersion: "TLSv1.2", maxVersion: "TLSv1.2",
         // The two OpenADR 2.0b suites, plus ECDHE-RSA-AES128-SHA256 so a stock client can negotiate with an RSA server.
