@@ -22,7 +22,7 @@ import type { ItemBase, OadrEvent, Target, TargetType } from "./types";
 import type { RecordStore } from "./persist";
 
 export const EVENTS_PREFIX = "oaEv";
-const RECORD_VERSION = 1;
+const RECORD_VERSION = 2;
 
 export interface StoredInterval {
   uid: string;
@@ -258,20 +258,72 @@ export function toVenEvent(e: EventRecord, now: number): VenEvent {
   return out;
 }
 
-function isRecord(data: unknown): data is EventRecord {
-  const d = data as EventRecord;
-  return typeof d === "object" && d !== null && typeof d.eventID === "string" && typeof d.modificationNumber === "number" &&
-    typeof d.dtstart === "number" && typeof d.duration === "number" && typeof d.offset === "number" && Array.isArray(d.signals) && Array.isArray(d.targets);
+// ---- persistence: a positional array (NVS holds ≈20 KB for everything; a named-field JSON event
+// costs ≈1.2 KB, this form ≈0.4 KB). Absent optionals are null; Infinity durations are -1.
+type Packed = unknown[];
+const OPT_CODES: Readonly<Record<string, OptType>> = Object.freeze({ i: "optIn", o: "optOut" });
+const n = (v: number | undefined): number | null => (v === undefined ? null : v);
+const s_ = (v: string | undefined): string | null => (v === undefined ? null : v);
+
+function pack(e: EventRecord): Packed {
+  return [
+    e.eventID, e.modificationNumber, s_(e.modificationReason), n(e.modificationDateTime), e.priority, e.marketContext,
+    e.createdDateTime, e.vtnStatus, s_(e.testEvent), s_(e.vtnComment), e.dtstart, e.duration, n(e.startafter),
+    n(e.notification), n(e.rampUp), n(e.recovery),
+    e.signals.map((sig) => {
+      const flat: number[] = [];
+      let uids: string[] | null = null;
+      sig.intervals.forEach((i, k) => {
+        flat.push(i.offset, i.duration === Infinity ? -1 : i.duration, i.value);
+        if (i.uid !== String(k)) (uids ??= sig.intervals.map((_, j) => String(j)))[k] = i.uid;
+      });
+      return [sig.signalName, sig.signalType, sig.signalID, n(sig.currentValue), sig.itemBase ?? null, flat, uids];
+    }),
+    e.targets.map((t) => [t.type, t.value]),
+    e.responseRequired === "never" ? 0 : 1, e.offset, e.seq, e.opt === undefined ? null : e.opt === "optIn" ? "i" : "o", e.cancelled ? 1 : 0,
+  ];
 }
 
-// JSON has no Infinity: open-ended interval durations travel as -1.
-function serialise(e: EventRecord): EventRecord {
-  return { ...e, signals: e.signals.map((s) => ({ ...s, intervals: s.intervals.map((i) => (i.duration === Infinity ? { ...i, duration: -1 } : i)) })) };
+function isPacked(data: unknown): data is Packed {
+  return Array.isArray(data) && data.length === 23 && typeof data[0] === "string" && typeof data[1] === "number" &&
+    typeof data[10] === "number" && typeof data[11] === "number" && Array.isArray(data[16]) && Array.isArray(data[17]);
 }
 
-function deserialise(e: EventRecord): EventRecord {
-  for (const s of e.signals) for (const i of s.intervals) if (i.duration < 0) i.duration = Infinity;
-  return e;
+function unpack(a: Packed): EventRecord | undefined {
+  try {
+    const signals: StoredSignal[] = (a[16] as unknown[][]).map((sig) => {
+      const flat = sig[5] as number[];
+      const uids = sig[6] as string[] | null;
+      const intervals: StoredInterval[] = [];
+      for (let k = 0; k * 3 < flat.length; k++) {
+        const duration = flat[k * 3 + 1]!;
+        intervals.push({ uid: uids ? uids[k]! : String(k), offset: flat[k * 3]!, duration: duration < 0 ? Infinity : duration, value: flat[k * 3 + 2]! });
+      }
+      const out: StoredSignal = { signalName: sig[0] as string, signalType: sig[1] as string, signalID: sig[2] as string, intervals };
+      if (sig[3] !== null) out.currentValue = sig[3] as number;
+      if (sig[4] !== null) out.itemBase = sig[4] as ItemBase;
+      return out;
+    });
+    const e: EventRecord = {
+      eventID: a[0] as string, modificationNumber: a[1] as number, priority: a[4] as number, marketContext: a[5] as string,
+      createdDateTime: a[6] as number, vtnStatus: a[7] as EventStatus, dtstart: a[10] as number, duration: a[11] as number,
+      signals, targets: (a[17] as string[][]).map(([type, value]) => ({ type: type as TargetType, value: value! })),
+      responseRequired: a[18] === 0 ? "never" : "always", offset: a[19] as number, seq: a[20] as number, cancelled: a[22] === 1,
+    };
+    const opt = a[21] === null ? undefined : OPT_CODES[a[21] as string];
+    if (opt) e.opt = opt;
+    if (a[2] !== null) e.modificationReason = a[2] as string;
+    if (a[3] !== null) e.modificationDateTime = a[3] as number;
+    if (a[8] !== null) e.testEvent = a[8] as string;
+    if (a[9] !== null) e.vtnComment = a[9] as string;
+    if (a[12] !== null) e.startafter = a[12] as number;
+    if (a[13] !== null) e.notification = a[13] as number;
+    if (a[14] !== null) e.rampUp = a[14] as number;
+    if (a[15] !== null) e.recovery = a[15] as number;
+    return e;
+  } catch {
+    return undefined;
+  }
 }
 
 export class EventSchedule implements SignalView {
@@ -299,9 +351,14 @@ export class EventSchedule implements SignalView {
   /** Loads stored events (after a reboot). Events already past their horizon are dropped once the clock is valid. */
   load(): void {
     this.#events.clear();
-    const stored = this.#records.readCollection(EVENTS_PREFIX, RECORD_VERSION, isRecord);
+    const stored = this.#records.readCollection(EVENTS_PREFIX, RECORD_VERSION, isPacked);
     for (const [id, data] of stored) {
-      const record = deserialise(data);
+      const record = unpack(data);
+      if (!record) {
+        this.#log("warn", "events", "discarding unreadable stored event", { eventID: id });
+        this.#records.deleteItem(EVENTS_PREFIX, id);
+        continue;
+      }
       this.#events.set(id, record);
       if (record.seq > this.#seq) this.#seq = record.seq;
     }
@@ -491,7 +548,7 @@ export class EventSchedule implements SignalView {
 
   #persist(e: EventRecord): void {
     try {
-      this.#records.writeItem(EVENTS_PREFIX, RECORD_VERSION, e.eventID, serialise(e));
+      this.#records.writeItem(EVENTS_PREFIX, RECORD_VERSION, e.eventID, pack(e));
     } catch (error) {
       this.#log("error", "events", "could not persist event", { eventID: e.eventID, error: String(error) });
     }
