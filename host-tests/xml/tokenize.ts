@@ -41,7 +41,8 @@ export function failure(e: unknown): XmlFailure {
 }
 
 /** Feeds `bytes` in chunks of `chunkSize` (or at the given split points) and returns events and error. */
-export function tokenize(bytes: Uint8Array, chunkSize: number | number[], options: TokenizeOptions = {}): TokenizeResult {
+export function tokenize(bytes: Uint8Array, chunkSize: number | number[], given?: TokenizeOptions | null): TokenizeResult {
+  const options = given ?? {}; // null when it crossed the bridge as undefined
   const recorder = new Recorder();
   const rawDepths: number[] = [];
   const handler: XmlHandler = options.raw

@@ -1,7 +1,22 @@
 // XS-side entry of the XML reader tests: tokenize a document in chunks, and a few loops that would cost
 // too much over the bridge one call at a time (every split point, every truncation, fuzz batches).
 import { expose } from "../engine/xs/expose";
-import { fingerprint, tokenize, type TokenizeOptions, type TokenizeResult } from "./tokenize";
+import { XmlReader, type XmlAttribute } from "../../modules/xml/reader";
+import { failure, fingerprint, tokenize, type TokenizeOptions, type TokenizeResult } from "./tokenize";
+
+/** A handler that keeps nothing, for allocation and stack measurements. */
+class Sink {
+  elements = 0;
+  texts = 0;
+  startElement(_ns: string, _local: string, _attributes: readonly XmlAttribute[]): void {
+    this.elements++;
+  }
+  text(_value: string): void {
+    this.texts++;
+  }
+  endElement(_ns: string, _local: string): void {}
+}
+let prepared: { reader: XmlReader; sink: Sink } | undefined;
 
 /** Split points for a feed in chunks of `size` whose first chunk is `offset` bytes long. */
 function cuts(length: number, size: number, offset: number): number[] {
@@ -11,7 +26,7 @@ function cuts(length: number, size: number, offset: number): number[] {
 }
 
 expose({
-  tokenize(bytes: Uint8Array, chunkSize: number | number[], options?: TokenizeOptions): TokenizeResult {
+  tokenize(bytes: Uint8Array, chunkSize: number | number[], options?: TokenizeOptions | null): TokenizeResult {
     return tokenize(bytes, chunkSize, options);
   },
 
@@ -19,7 +34,7 @@ expose({
    * Feeds the document whole, then split in two at every position, then in chunks of 1..maxChunk bytes
    * at every phase; returns the feeds whose events or error differ from the whole-document run.
    */
-  splitInvariance(bytes: Uint8Array, twoWay: boolean, maxChunk: number, options?: TokenizeOptions) {
+  splitInvariance(bytes: Uint8Array, twoWay: boolean, maxChunk: number, options?: TokenizeOptions | null) {
     const whole = tokenize(bytes, bytes.length || 1, options);
     const reference = fingerprint(whole);
     const differing: string[] = [];
@@ -45,8 +60,30 @@ expose({
     return outcomes;
   },
 
+  /** Builds a reader (its buffers are allocated here, not in readPrepared). */
+  prepare(names: string[]) {
+    const sink = new Sink();
+    prepared = { reader: new XmlReader(sink, { names }), sink };
+    return true;
+  },
+
+  /** Reads a document with the prepared reader, reset first, in chunks; counts only. */
+  readPrepared(bytes: Uint8Array, chunkSize: number) {
+    const { reader, sink } = prepared!;
+    reader.reset();
+    sink.elements = 0;
+    sink.texts = 0;
+    try {
+      for (let s = 0; s < bytes.length; s += chunkSize) reader.write(bytes, s, Math.min(s + chunkSize, bytes.length));
+      reader.end();
+    } catch (e) {
+      return { elements: sink.elements, texts: sink.texts, error: failure(e) };
+    }
+    return { elements: sink.elements, texts: sink.texts, error: null };
+  },
+
   /** A batch of documents: outcome code (or "ok"), whether any error was an XmlError, and time taken. */
-  batch(documents: Uint8Array[], chunkSize: number, options?: TokenizeOptions) {
+  batch(documents: Uint8Array[], chunkSize: number, options?: TokenizeOptions | null) {
     return documents.map((d) => {
       const t0 = performance.now();
       const r = tokenize(d, chunkSize, options);

@@ -84,7 +84,8 @@ export class Scanner {
   readonly elementLocal: string[];
   readonly nsMark: Int32Array;
   readonly savedText: Uint8Array;
-  readonly pending: (string | undefined)[];
+  readonly pending: (string | undefined)[]; // mixed content: text kept aside when a child started
+  readonly mixedLength: Int32Array;
   // Namespace bindings in scope (prefix entry → URI entry), innermost last.
   readonly bindPrefix: Int32Array;
   readonly bindOld: Int32Array;
@@ -163,6 +164,7 @@ export class Scanner {
     this.nsMark = new Int32Array(depth);
     this.savedText = new Uint8Array(depth);
     this.pending = new Array<string | undefined>(depth).fill(undefined);
+    this.mixedLength = new Int32Array(depth);
     const bindings = depth * limits.attributes + 1;
     this.bindPrefix = new Int32Array(bindings);
     this.bindOld = new Int32Array(bindings);
@@ -247,6 +249,7 @@ export class Scanner {
     this.chunkDataView = undefined;
     this.decoding = -1;
     this.pending.fill(undefined);
+    this.mixedLength.fill(0);
     this.attrValue.fill(undefined);
     this.names.drop();
   }
@@ -964,12 +967,13 @@ export class Scanner {
 
   /** A child starts inside an element that has text: keep that text aside as a string (mixed content). */
   saveMixed(tl: number): number {
-    if (this.textOut) {
-      const d = this.depth - 1;
-      const s = tl > 0 ? this.decode(tl, this.textAt) : "";
-      const p = this.pending[d];
-      this.pending[d] = p === undefined ? s : p + s;
-    }
+    const d = this.depth - 1;
+    const total = this.mixedLength[d] + tl;
+    if (total > this.maxText) throw this.fail("limit-text", this.textAt, `character data longer than ${this.maxText} bytes`);
+    this.mixedLength[d] = total;
+    const p = this.pending[d];
+    const s = this.textOut && tl > 0 ? this.decode(tl, this.textAt) : "";
+    this.pending[d] = p === undefined ? s : p + s;
     return 0;
   }
 
@@ -1204,14 +1208,16 @@ export class Scanner {
 
   close(b: Uint8Array, j: number, tl: number): void {
     const d = this.depth - 1;
+    const p = this.pending[d];
+    if (p !== undefined) {
+      // Mixed content: the text was kept aside at each child.
+      if (this.mixedLength[d] + tl > this.maxText) throw this.fail("limit-text", this.textAt, `character data longer than ${this.maxText} bytes`);
+      this.mixedLength[d] = 0;
+      this.pending[d] = undefined;
+    }
     if (this.txt !== 0 && this.textOut) {
-      let s = tl > 0 ? this.decode(tl, this.textAt) : "";
-      const p = this.pending[d];
-      if (p !== undefined) {
-        s = p + s;
-        this.pending[d] = undefined;
-      }
-      this.handler.text!(s);
+      const s = tl > 0 ? this.decode(tl, this.textAt) : "";
+      this.handler.text!(p === undefined ? s : p + s);
     }
     if (this.tap) this.rawTag(b, j, d + 1, d);
     this.handler.endElement(this.elementNs[d], this.elementLocal[d]);
