@@ -15,7 +15,7 @@ import type {
   DeviceConfig, DeviceHealth, DrRecordSource, HealthCondition, HealthSource, ImplementationStatus, DataStatus,
   ReceivedMessage, ServiceRecord, SlotSource, TradeConfig, TradeContract, TradeRequest,
 } from "./types";
-import { CiofHttp, CiofHttpError, truncate } from "./http";
+import { CiofHttp, CiofHttpError, defined, truncate } from "./http";
 import { Outbox } from "./outbox";
 import type { MessageInput, OutboxInput, OutboxState } from "./outbox";
 import {
@@ -109,7 +109,7 @@ export class CiofController {
   constructor(options: CiofControllerOptions) {
     if (!options || typeof options !== "object") throw new TypeError("CiofController: options required");
     for (const k of ["transport", "store", "clock", "scheduler", "random", "log", "config"] as const) if (!options[k]) throw new TypeError("CiofController: " + k + " required");
-    const o = { pollingRateSeconds: 60, contractsRefreshSeconds: 900, structureRefreshSeconds: 86_400, offsetMinutes: JST_OFFSET_MINUTES, keyPrefix: "cc", stopFlushMs: 5000, ...options };
+    const o = { pollingRateSeconds: 60, contractsRefreshSeconds: 900, structureRefreshSeconds: 86_400, offsetMinutes: JST_OFFSET_MINUTES, keyPrefix: "cc", stopFlushMs: 5000, ...defined(options) };
     if (!(Number.isInteger(o.pollingRateSeconds) && o.pollingRateSeconds >= POLLING_RATE_MIN && o.pollingRateSeconds <= POLLING_RATE_MAX)) throw new RangeError("CiofController: pollingRateSeconds must be an integer 10–1000");
     if (!(o.contractsRefreshSeconds >= o.pollingRateSeconds)) throw new RangeError("CiofController: contractsRefreshSeconds must be ≥ pollingRateSeconds");
     if (!/^[A-Za-z0-9]{1,4}$/.test(o.keyPrefix)) throw new RangeError("CiofController: keyPrefix must be 1–4 of [A-Za-z0-9]");
@@ -122,10 +122,10 @@ export class CiofController {
     }
     this.#o = o;
     this.#log = o.log;
-    this.#http = new CiofHttp({ transport: o.transport, authorizationKey: o.authorizationKey, log: o.log, ...(o.http ?? {}) });
+    this.#http = new CiofHttp({ transport: o.transport, authorizationKey: o.authorizationKey, log: o.log, ...defined(o.http ?? {}) });
     this.#outbox = new Outbox({
       store: o.store, http: this.#http, clock: o.clock, scheduler: o.scheduler, random: o.random, log: o.log,
-      idPrefix: o.deviceId, offsetMinutes: o.offsetMinutes, ...(o.outbox ?? {}),
+      idPrefix: o.deviceId, offsetMinutes: o.offsetMinutes, ...defined(o.outbox ?? {}),
       onChange: (s) => this.#outboxChanged(s),
       onStatusResult: (key, status, body) => this.#statusResult(key, status, body),
     });
@@ -201,7 +201,8 @@ export class CiofController {
   #schedule(delayMs: number): void {
     if (this.#closed) return;
     if (this.#timer) this.#o.scheduler.clear(this.#timer);
-    this.#timer = this.#o.scheduler.set(() => { this.#timer = undefined; this.#tick(); }, delayMs);
+    // the tick runs as a job, not inside the timer callback: a shallow stack for the whole cycle
+    this.#timer = this.#o.scheduler.set(() => { this.#timer = undefined; this.#defer(() => this.#tick()); }, delayMs);
   }
 
   #tick(): void {
@@ -218,7 +219,7 @@ export class CiofController {
     this.#cycle().then(() => { this.#busy = false; }, (e) => {
       this.#busy = false;
       this.#failed(e);
-    });
+    }).catch((e) => this.#error("poll cycle failed", e));
   }
 
   async #cycle(): Promise<void> {

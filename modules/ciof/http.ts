@@ -54,6 +54,13 @@ export class CiofBodyError extends Error {
   }
 }
 
+/** The options without their undefined members, so that `{...defaults, ...defined(options)}` keeps a default. */
+export function defined<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** Truncates text for a log line (error bodies are logged raw but short). */
 export function truncate(s: string, max = 200): string {
   return s.length <= max ? s : s.slice(0, max) + "…(" + s.length + " chars)";
@@ -76,6 +83,7 @@ export class CiofHttp {
   readonly #maxBytes: number;
   readonly #queue: Pending[] = [];
   #busy = false;
+  #scheduled = false;
   #exchange: HttpExchange | undefined;
   #closed = false;
   requests = 0;
@@ -87,7 +95,7 @@ export class CiofHttp {
     if (typeof options.authorizationKey !== "string" || options.authorizationKey === "") throw new TypeError("CiofHttp: authorizationKey required");
     if (/[\r\n]/.test(options.authorizationKey)) throw new RangeError("CiofHttp: authorizationKey has a line break");
     if (typeof options.log !== "function") throw new TypeError("CiofHttp: log required");
-    const o = { basePath: API_BASE, timeoutMs: 15_000, maxResponseBytes: 32_768, ...options };
+    const o = { basePath: API_BASE, timeoutMs: 15_000, maxResponseBytes: 32_768, ...defined(options) };
     if (!(o.timeoutMs > 0)) throw new RangeError("CiofHttp: timeoutMs must be > 0");
     if (!(o.maxResponseBytes >= 256)) throw new RangeError("CiofHttp: maxResponseBytes must be ≥ 256");
     this.#transport = o.transport;
@@ -104,7 +112,7 @@ export class CiofHttp {
       if (this.#closed) { reject(new TransportError("closed", "CIOF client closed")); return; }
       const bytes = body === undefined ? undefined : utf8Encode(JSON.stringify(body));
       this.#queue.push({ method, path, body: bytes, resolve, reject });
-      if (!this.#busy) this.#next();
+      this.#start();
     });
   }
 
@@ -113,7 +121,7 @@ export class CiofHttp {
     return new Promise<CiofResponse>((resolve, reject) => {
       if (this.#closed) { reject(new TransportError("closed", "CIOF client closed")); return; }
       this.#queue.push({ method, path, body: utf8Encode(json), resolve, reject });
-      if (!this.#busy) this.#next();
+      this.#start();
     });
   }
 
@@ -134,6 +142,16 @@ export class CiofHttp {
     const ex = this.#exchange;
     this.#exchange = undefined;
     if (ex) ex.abort();
+  }
+
+  /**
+   * Starts the next exchange on a fresh turn: the transport (and the platform's HTTP client under it)
+   * then runs on a shallow stack, whatever depth the caller was at (512 slots on an ESP32).
+   */
+  #start(): void {
+    if (this.#busy || this.#scheduled) return;
+    this.#scheduled = true;
+    Promise.resolve().then(() => { this.#scheduled = false; if (!this.#busy) this.#next(); });
   }
 
   #next(): void {

@@ -22,7 +22,7 @@
 import type { Clock, Log, Random, Scheduler, Store, TimerHandle } from "../platform/types";
 import { STORE_KEY_MAX, STORE_VALUE_MAX, TransportError } from "../platform/types";
 import type { RecordEventType, ServiceRecord } from "./types";
-import { CiofHttp, CiofBodyError, truncate } from "./http";
+import { CiofHttp, CiofBodyError, defined, truncate } from "./http";
 import type { CiofResponse } from "./http";
 import { encodeMessage, encodeServiceRecord, decodePostedMessageId, decodeServiceRecords, serviceRecordQuery, PATHS } from "./wire";
 import { utf8Length } from "./utf8";
@@ -203,7 +203,7 @@ export class Outbox {
     if (typeof options.idPrefix !== "string" || !/^[A-Za-z0-9_.-]{1,32}$/.test(options.idPrefix)) throw new RangeError("Outbox: idPrefix must be 1–32 of [A-Za-z0-9_.-]");
     const o = {
       keyPrefix: "cq", segments: 4, segmentBytes: 1536, offsetMinutes: JST_OFFSET_MINUTES,
-      backoffInitialMs: 2000, backoffMaxMs: 300_000, backoffJitter: 0.5, maxServerErrorAttempts: 5, ...options,
+      backoffInitialMs: 2000, backoffMaxMs: 300_000, backoffJitter: 0.5, maxServerErrorAttempts: 5, ...defined(options),
     };
     if (!/^[A-Za-z0-9]{1,4}$/.test(o.keyPrefix)) throw new RangeError("Outbox: keyPrefix must be 1–4 of [A-Za-z0-9]");
     if (!(Number.isInteger(o.segments) && o.segments >= 2 && o.segments <= 64)) throw new RangeError("Outbox: segments must be 2–64");
@@ -307,7 +307,7 @@ export class Outbox {
     if (this.#link === "closed") throw new Error("Outbox: closed");
     const ids = this.#append(inputs, cursors, this.#meta, this.#headLines, this.#count, false);
     this.#changed();
-    this.#pump();
+    this.#later();
     return ids;
   }
 
@@ -415,11 +415,11 @@ export class Outbox {
   setStatus(key: string, path: string, body: unknown): void {
     this.#statuses.delete(key); // re-insert at the end: sent in the order last set
     this.#statuses.set(key, { path, body, version: ++this.#statusVersion });
-    this.#pump();
+    this.#later();
   }
 
   /** Start sending now unless backing off or stopped. */
-  kick(): void { this.#pump(); }
+  kick(): void { this.#later(); }
 
   /** Usable for the controller's reads: not backing off, not unauthorized, not closed. */
   get linkReady(): boolean { return this.#link === "idle" || this.#link === "sending"; }
@@ -639,7 +639,7 @@ export class Outbox {
       if (this.#link !== "backoff") return;
       this.#link = "idle";
       this.#changed();
-      this.#pump();
+      this.#later();
     }, delay);
     this.#changed();
     this.#settleWaiters();
