@@ -99,6 +99,8 @@ export interface PollLoopOptions {
   onReply(job: Job | undefined, payload: DecodedPayload, events: OadrEvent[]): void | Promise<void>;
   onFailure(job: Job | undefined, error: VenError, willRetry: boolean): void;
   onState?(state: LoopState): void;
+  /** Every exchange that ended (diagnostics, LEDs, benchmarks): its message type and outcome. */
+  onExchange?(kind: string, outcome: "ok" | "failed" | "undecodable"): void;
   agenda?: Agenda;
 }
 
@@ -172,9 +174,11 @@ export class PollLoop {
     for (let i = this.#queue.length - 1; i >= 0; i--) if (predicate(this.#queue[i]!)) this.#queue.splice(i, 1);
   }
 
-  /** Poll as soon as the loop is free (after registering, or on the application's request). */
-  pollSoon(): void {
-    this.#lastPoll = undefined;
+  /** Poll as soon as the loop is free (after registering, or on the application's request), but not
+   *  sooner than `minGapMs` after the previous poll. */
+  pollSoon(minGapMs = 0): void {
+    if (this.#lastPoll !== undefined && minGapMs > 0) this.#lastPoll = Math.min(this.#lastPoll, this.#lastPoll + minGapMs - this.#pollPeriod);
+    else this.#lastPoll = undefined;
     this.#kick();
   }
 
@@ -359,6 +363,7 @@ export class PollLoop {
     this.#failures = 0;
     this.#attempts = 0;
     if (job && this.#queue[0] === job) this.#queue.shift();
+    this.#o.onExchange?.(kind, error || !payload ? "undecodable" : "ok");
     if (error || !payload) {
       this.counters.decodeErrors++;
       this.#o.onFailure(job, { code: "decode", message: error ? `${error.code}: ${error.message}` : "no payload", exchange: kind }, false);
@@ -400,6 +405,7 @@ export class PollLoop {
   }
 
   #failed(job: Job | undefined, kind: string, error: VenError): void {
+    this.#o.onExchange?.(kind, "failed");
     this.#failures++;
     this.counters.failures++;
     let willRetry = false;

@@ -96,6 +96,8 @@ export interface VenOptions {
   onEvent?: (event: VenEvent) => OptType | Promise<OptType>;
   /** Session status changes (called on a later turn). */
   onStatus?: (status: VenStatus) => void;
+  /** Each finished exchange with the VTN: message type and outcome (diagnostics, a link LED). */
+  onExchange?: (kind: string, outcome: "ok" | "failed" | "undecodable") => void;
   /** Events kept. Default 10. */
   maxEvents?: number;
   backoff?: BackoffOptions;
@@ -211,6 +213,7 @@ export class Ven implements OverrideSink {
       onReply: (job, payload, events) => this.#onReply(job, payload, events),
       onFailure: (job, error, willRetry) => this.#onFailure(job, error, willRetry),
       onState: () => this.#statusChanged(),
+      onExchange: options.onExchange,
       agenda: {
         wake: () => this.#agendaWake(),
         nextWake: () => this.#agendaNext(),
@@ -279,6 +282,12 @@ export class Ven implements OverrideSink {
       this.#register();
     }
     this.#loop.start();
+  }
+
+  /** Polls as soon as the loop is free and the VTN's oadrRequestedOadrPollFreq allows (never two
+   *  exchanges at once; a back-off in progress still applies). */
+  pollNow(): void {
+    if (this.#started && this.#registration) this.#loop.pollSoon(this.#registration.pollFreq);
   }
 
   /** Stops polling; stored events keep their schedule (control keeps reading `signals`). Idempotent. */

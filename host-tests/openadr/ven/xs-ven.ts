@@ -38,6 +38,8 @@ export interface XsVenConfig {
   clockValid?: boolean;
   /** Reader limit on reply size (bytes). */
   maxReplyBytes?: number;
+  /** Other XML reader limits (memory: the name table and text buffers are preallocated). */
+  readerLimits?: Record<string, number>;
 }
 
 let ven: Ven | undefined;
@@ -47,6 +49,8 @@ const handled: Array<{ eventID: string; modificationNumber: number; status: stri
 const statuses: Any[] = [];
 let changes = 0;
 let transport: ModdableHttpTransport | undefined;
+const exchanges: Array<{ kind: string; outcome: string; at: number }> = [];
+let waiters: Array<{ kind: string; resolve: (outcome: string) => void }> = [];
 
 function readingOf(script: ReadingScript): () => number | StatusReading | undefined {
   if (script.status) return () => script.status;
@@ -73,7 +77,7 @@ expose({
         if (levels.includes(level)) logs.push({ level, component, message, fields });
       },
       transport: (o) => (transport = new ModdableHttpTransport(o)),
-      wire: createOadrWire(config.maxReplyBytes ? { limits: { documentBytes: config.maxReplyBytes } } : {}),
+      wire: createOadrWire({ limits: { ...(config.readerLimits ?? {}), ...(config.maxReplyBytes ? { documentBytes: config.maxReplyBytes } : {}) } }),
       onEvent: (event: VenEvent) => {
         handled.push({ eventID: event.eventID, modificationNumber: event.modificationNumber, status: event.status, start: event.activePeriod.start, randomization: event.activePeriod.randomization, at: Date.now() });
         const answer = answers.byEvent?.[event.eventID] ?? answers.default ?? "optIn";
@@ -83,6 +87,12 @@ expose({
         return answer;
       },
       onStatus: (s) => statuses.push(s),
+      onExchange: (kind, outcome) => {
+        exchanges.push({ kind, outcome, at: Date.now() });
+        const ready = waiters.filter((w) => w.kind === kind);
+        waiters = waiters.filter((w) => w.kind !== kind);
+        for (const w of ready) w.resolve(outcome);
+      },
       ...(config.options ?? {}),
     };
     if (config.tls) options.tls = config.tls;
@@ -144,5 +154,14 @@ expose({
   },
   now() {
     return Date.now();
+  },
+  /** Polls now and settles when an exchange of `kind` has ended (default: the poll itself). */
+  pollOnce(kind = "oadrPoll") {
+    const done = new Promise<string>((resolve) => waiters.push({ kind, resolve }));
+    ven?.pollNow();
+    return done;
+  },
+  exchanges() {
+    return exchanges;
   },
 });

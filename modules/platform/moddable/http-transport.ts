@@ -41,7 +41,9 @@ type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 // name a different module; at run time (device and host engine) it is Moddable's `Request`.
 const Request = (HTTP as unknown as { Request: new (dictionary: Any) => Any }).Request;
 
+/** The bytes as an ArrayBuffer, without a copy when the view spans its whole buffer (resources do). */
 function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes.buffer as ArrayBuffer;
   return bytes.slice().buffer as ArrayBuffer;
 }
 
