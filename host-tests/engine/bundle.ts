@@ -21,6 +21,8 @@ export const MODULE_MAP: Readonly<Record<string, string>> = Object.freeze({
   "embedded:io/digital": "digital.ts",
   "embedded:io/analog": "analog.ts",
   "instrumentation": "instrumentation.ts",
+  "crypt": "crypt.ts",
+  "rsa": "rsa.ts",
 });
 
 export interface BundleOptions {
@@ -45,7 +47,7 @@ function platformPlugin(config: Record<string, unknown>): Plugin {
   return {
     name: "xs-host-modules",
     setup(b) {
-      b.onResolve({ filter: /^(timer|time|preference|http|securesocket|resource|Resource|instrumentation|embedded:io\/(digital|analog))$/ }, (args) => {
+      b.onResolve({ filter: /^(timer|time|preference|http|securesocket|resource|Resource|instrumentation|crypt|rsa|embedded:io\/(digital|analog))$/ }, (args) => {
         const file = path.join(hostModules, MODULE_MAP[args.path]);
         if (!existsSync(file)) return { errors: [{ text: `host module for "${args.path}" is not implemented (${file})` }] };
         return { path: file };

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { XsHost } from "../index.ts";
 import { SimPins } from "../host-modules/sim-pins.ts";
+import { HostCrypto } from "./crypto.ts";
 import { Network } from "./network.ts";
 import { Preferences } from "./preferences.ts";
 
@@ -111,11 +112,13 @@ export function installHostServices(xs: XsHost, options: { storeDir: string; res
   add(services.preferences.handlers());
   add(services.network.handlers());
   add(services.pins.handlers(() => xs.ticks));
+  const crypto = new HostCrypto();
+  add(crypto.handlers());
   add({
     "resource.get": (m) => services.resources.get(m.path) ?? null,
     "resource.exists": (m) => services.resources.has(m.path),
   });
-  services.onReset(() => { services.network.reset(); services.pins.reset(); });
+  services.onReset(() => { services.network.reset(); services.pins.reset(); crypto.reset(); });
   services.onClose(() => services.network.close());
   return services;
 }
