@@ -16,7 +16,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { openadrFingerprint, type Pki } from "../pki.ts";
 import * as M from "./messages.ts";
-import { validateMany, validateOne, type ValidationOutcome } from "./validate.ts";
+import { schemaAvailable, validateMany, validateOne, type ValidationOutcome } from "./validate.ts";
 import { child, childrenNamed, find, findAll, parseDateTime, parseDuration, parseXml, textOf, XmlSyntaxError, type XNode } from "./xml.ts";
 
 export const ENDPOINTS = Object.freeze(["EiRegisterParty", "EiEvent", "EiReport", "EiOpt", "OadrPoll"] as const);
@@ -137,6 +137,8 @@ export class VtnSimulator {
   readonly events = new Map<string, M.SimEvent>();
   readonly stats = { connections: 0, handshakes: 0, resumedHandshakes: 0, requests: 0, refused: 0 };
   readonly overrides: ResponseOverride[] = [];
+  /** Things a test report should mention (e.g. validation skipped because ../shared is absent). */
+  readonly notes: string[] = [];
   pollFreq: number;
   offline = false;
 
@@ -156,6 +158,7 @@ export class VtnSimulator {
   private constructor(options: VtnOptions) {
     this.#options = options;
     this.vtnID = options.vtnID ?? "TEST_VTN";
+    if (!schemaAvailable && options.validation !== "off") this.notes.push("XSD validation skipped: ../shared/openadr-2.0b-schema is absent (set SHARED_DIR)");
     this.pollFreq = options.pollFreq ?? 10_000;
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
     if (options.pki) {

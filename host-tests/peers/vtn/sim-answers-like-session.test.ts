@@ -62,3 +62,15 @@ test("a client without a certificate is refused at the TLS layer", async (t) => 
   await t.throwsAsync(post(sim, "OadrPoll", "<x/>", false));
   t.is(sim.exchanges.length, 0);
 });
+
+test("validation 'each': a schema-invalid body gets HTTP 400 and is recorded", async (t) => {
+  if (!haveFixtures) return t.pass(MISSING_SHARED);
+  const sim = await VtnSimulator.start({ pki, validation: "each" });
+  t.teardown(() => sim.close());
+  const poll = readFileSync(fixtureFiles("session").find((f) => f.endsWith("0006_ven-openleadr_OadrPoll_oadrPoll.req.xml"))!, "utf8");
+  const invalid = poll.replace("<ei:venID>VEN-OPENLEADR-1</ei:venID>", "<ei:venID>VEN-OPENLEADR-1</ei:venID><ei:bogus>1</ei:bogus>");
+  const reply = await post(sim, "OadrPoll", invalid);
+  t.is(reply.status, 400);
+  t.regex(sim.exchanges[0]!.problem ?? "", /schema-invalid/);
+  t.deepEqual(sim.notes, []);
+});
