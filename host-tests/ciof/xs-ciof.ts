@@ -28,14 +28,22 @@ let controller: CiofController | undefined;
 const clock = new ModdableClock({ valid: true });
 const scheduler = new ModdableScheduler();
 const store = new PreferenceStore({ domain: DOMAIN });
-const meter = new FakeMeter(() => clock.now());
-const dr = new FakeDr();
+let meter = new FakeMeter(() => clock.now());
+let dr = new FakeDr();
 const health = new FakeHealth();
 
-interface BootOptions { port: number; key?: string; pollingRate?: number; timeoutMs?: number; segments?: number; segmentBytes?: number }
+interface BootOptions {
+  port: number; key?: string; pollingRate?: number; timeoutMs?: number; segments?: number; segmentBytes?: number;
+  /** After a power cycle metering still has its slots (it keeps them in its own store): regenerate from here. */
+  firstSlot?: number;
+  /** DR records the VEN had completed before this boot (start times). */
+  drStarts?: number[];
+}
 
 expose({
   boot(o: BootOptions) {
+    if (o.firstSlot !== undefined) meter = new FakeMeter(() => clock.now(), { firstSlot: o.firstSlot });
+    if (o.drStarts) { dr = new FakeDr(); for (const s of o.drStarts) dr.add(sampleDrEvent(s)); }
     controller = new CiofController({
       transport: new ModdableHttpTransport({ host: "127.0.0.1", port: o.port, secure: false }),
       authorizationKey: o.key ?? KEY, store, clock, scheduler, random: Math.random, log, deviceId: DEVICE_ID,
@@ -46,6 +54,7 @@ expose({
     return true;
   },
   status() { return controller?.status; },
+  wipe() { for (const k of store.keys()) store.delete(k); return store.keys().length; },
   /** Stack probes: one piece of work each (xs.resetPeak() before, xs.peak() after). */
   probe(what: string, port?: number) {
     if (what === "decode") {

@@ -6,7 +6,8 @@
 // Independent of modules/ciof (it must be able to catch the client's mistakes). Node only.
 //
 // Use in-process (`handle`, synchronous, for tests that drive a virtual clock) or over HTTP on
-// 127.0.0.1 (`listen`). Shapes the manual leaves open are documented in modules/ciof/README.md.
+// 127.0.0.1 (`listen`). Over HTTP an injected "timeout" holds the response until close(): with the XS
+// engine's virtual clock use its network fault instead (xs.network.failNext({kind: "timeout"})). Shapes the manual leaves open are documented in modules/ciof/README.md.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
