@@ -2,8 +2,13 @@
 // record the events as plain JSON values. No Node APIs: bundled into the XS entry.
 import { XmlError, XmlReader, type XmlAttribute, type XmlHandler, type XmlLimits } from "../../modules/xml/reader";
 
-/** ["start", ns, local, [[ns, local, value], …]] | ["text", value] | ["end", ns, local] */
-export type XmlEvent = ["start", string, string, [string, string, string][]] | ["text", string] | ["end", string, string];
+/** ["start", ns, local, [[ns, local, value], …]] | ["text", value] | ["end", ns, local], and with the raw
+    tap on, ["raw", depth, bytes] for each piece it delivers, in order with the others. */
+export type XmlEvent =
+  | ["start", string, string, [string, string, string][]]
+  | ["text", string]
+  | ["end", string, string]
+  | ["raw", number, number[]];
 export interface XmlFailure {
   code: string;
   offset: number;
@@ -18,7 +23,7 @@ export interface TokenizeResult {
 export interface TokenizeOptions {
   limits?: Partial<XmlLimits>;
   names?: string[];
-  /** Also record the raw tap as ["raw", depth, byteCount] events merged by depth run. */
+  /** Also record the raw tap's pieces as events. */
   raw?: boolean;
 }
 
@@ -44,11 +49,10 @@ export function failure(e: unknown): XmlFailure {
 export function tokenize(bytes: Uint8Array, chunkSize: number | number[], given?: TokenizeOptions | null): TokenizeResult {
   const options = given ?? {}; // null when it crossed the bridge as undefined
   const recorder = new Recorder();
-  const rawDepths: number[] = [];
   const handler: XmlHandler = options.raw
     ? Object.assign(recorder, {
-        raw(chunk: Uint8Array, depth: number) {
-          for (let k = 0; k < chunk.length; k++) rawDepths.push(depth, chunk[k]);
+        raw(this: Recorder, piece: Uint8Array, depth: number) {
+          this.events.push(["raw", depth, Array.from(piece)]);
         },
       })
     : recorder;
@@ -66,9 +70,7 @@ export function tokenize(bytes: Uint8Array, chunkSize: number | number[], given?
   } catch (e) {
     error = failure(e);
   }
-  const result: TokenizeResult & { raw?: number[] } = { events: recorder.events, error };
-  if (options.raw) result.raw = rawDepths;
-  return result;
+  return { events: recorder.events, error };
 }
 
 /** A compact fingerprint of a result, for comparing many runs inside XS. */

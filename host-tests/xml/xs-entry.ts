@@ -1,7 +1,7 @@
 // XS-side entry of the XML reader tests: tokenize a document in chunks, and a few loops that would cost
 // too much over the bridge one call at a time (every split point, every truncation, fuzz batches).
 import { expose } from "../engine/xs/expose";
-import { XmlReader, type XmlAttribute } from "../../modules/xml/reader";
+import { XmlError, XmlReader, type XmlAttribute } from "../../modules/xml/reader";
 import { failure, fingerprint, tokenize, type TokenizeOptions, type TokenizeResult } from "./tokenize";
 
 /** A handler that keeps nothing, for allocation and stack measurements. */
@@ -80,6 +80,73 @@ expose({
       return { elements: sink.elements, texts: sink.texts, error: failure(e) };
     }
     return { elements: sink.elements, texts: sink.texts, error: null };
+  },
+
+  /** Several documents through one reader, reset in between (the reader is reused, names are forgotten). */
+  sequence(documents: Uint8Array[], chunkSize: number) {
+    const events: unknown[] = [];
+    const reader = new XmlReader({
+      startElement: (ns, local) => events.push(["start", ns, local]),
+      text: (value) => events.push(["text", value]),
+      endElement: (ns, local) => events.push(["end", ns, local]),
+    });
+    const outcomes = documents.map((d) => {
+      reader.reset();
+      events.length = 0;
+      try {
+        for (let s = 0; s < d.length; s += chunkSize) reader.write(d, s, Math.min(s + chunkSize, d.length));
+        reader.end();
+        return { events: events.slice(), error: null };
+      } catch (e) {
+        return { events: events.slice(), error: failure(e) };
+      }
+    });
+    return outcomes;
+  },
+
+  /** What the reader does around errors, end() and bad arguments: each observation as a short string. */
+  lifecycle() {
+    const seen: string[] = [];
+    const attempt = (label: string, f: () => unknown) => {
+      try {
+        f();
+        seen.push(`${label}: ok`);
+      } catch (e) {
+        seen.push(`${label}: ${e instanceof XmlError ? `XmlError ${e.code} ${e.offset}` : (e as Error).name}`);
+      }
+    };
+    const handler = { startElement() {}, endElement() {} };
+    const bytes = new TextEncoder().encode("<a></b><c/>");
+    const reader = new XmlReader(handler);
+    attempt("bad document", () => reader.write(bytes));
+    attempt("write after error", () => reader.write(bytes, 0, 1));
+    attempt("end after error", () => reader.end());
+    reader.reset();
+    attempt("after reset", () => reader.write(bytes, 0, 3));
+    attempt("end of a complete prefix", () => reader.end());
+    reader.reset();
+    attempt("good document", () => {
+      reader.write(new TextEncoder().encode("<a/>"));
+      reader.end();
+    });
+    attempt("end twice", () => reader.end());
+    attempt("write after end", () => reader.write(bytes));
+    reader.reset();
+    attempt("position and depth", () => {
+      reader.write(new TextEncoder().encode("<a><b>"));
+      if (reader.position !== 6 || reader.depth !== 2) throw new RangeError(`${reader.position} ${reader.depth}`);
+    });
+    attempt("not bytes", () => reader.write("<a/>" as unknown as Uint8Array));
+    attempt("bad range", () => reader.write(bytes, 5, 2));
+    attempt("no handler", () => new XmlReader({} as never));
+    attempt("zero depth", () => new XmlReader(handler, { limits: { depth: 0 } }));
+    attempt("fractional text", () => new XmlReader(handler, { limits: { textBytes: 1.5 } }));
+    attempt("names not strings", () => new XmlReader(handler, { names: [1] as never }));
+    attempt("unknown limit ignored", () => new XmlReader(handler, { limits: { bogus: 1 } as never }));
+    const thrower = new XmlReader({ startElement() { throw new RangeError("handler"); }, endElement() {} });
+    attempt("handler exception", () => thrower.write(bytes));
+    attempt("handler exception again", () => thrower.write(bytes));
+    return seen;
   },
 
   /** A batch of documents: outcome code (or "ok"), whether any error was an XmlError, and time taken. */

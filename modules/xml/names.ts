@@ -6,6 +6,10 @@ import { XmlError } from "./errors";
 
 /** Entry 0 is always the empty string (no prefix, no namespace). */
 export const EMPTY = 0;
+/** Arena bytes per entry (names average ~10 bytes, namespace URIs ~45). */
+export const ARENA_PER_NAME = 12;
+/** Entries fit 16-bit arrays (ids, and arena offsets below 64 KB). */
+export const MAX_NAMES = 4096;
 const UNSPLIT = -1;
 
 /** The part of TextDecoder ("utf-8", fatal) the table needs. */
@@ -13,28 +17,32 @@ export interface Utf8Decoder {
   decode(input: Uint8Array): string;
 }
 
+/** A few bytes and the length: cheap, and enough to spread names (the bytes are compared anyway). */
+function hash(src: Uint8Array, s: number, n: number): number {
+  return (n * 0x9e5) ^ (src[s] * 0x1f) ^ (src[s + (n >> 1)] * 0x3d) ^ (src[s + n - 1] * 0x83) ^ (src[s + (n >> 2)] << 9);
+}
+
 export class NameTable {
   /** Bytes of every entry; entry `id` is arena[offset[id] .. offset[id] + length[id]). */
   readonly arena: Uint8Array;
-  readonly offset: Int32Array;
-  readonly length: Int32Array;
+  readonly offset: Uint16Array;
+  readonly length: Uint16Array;
   /** For a qualified name: the entry of its prefix (EMPTY when unprefixed), -1 until first needed. */
-  readonly prefix: Int32Array;
+  readonly prefix: Int16Array;
   /** For a qualified name: the entry of its local part (its string is decoded when the name is split). */
-  readonly local: Int32Array;
+  readonly local: Int16Array;
   /** Decoded strings by entry (undefined until needed; see string()). */
   readonly strings: (string | undefined)[] = [""];
   /** The arena as a DataView, to compare names four bytes at a time. */
   readonly view: DataView;
   /** For a prefix: the namespace URI entry it is bound to now (-1: unbound). Kept by the reader. */
-  readonly current: Int32Array;
+  readonly current: Int16Array;
   /** Predictions, by entry: the start tag that last followed this element's start tag / end tag. */
-  readonly afterStart: Int32Array;
-  readonly afterEnd: Int32Array;
+  readonly afterStart: Int16Array;
+  readonly afterEnd: Int16Array;
   /** For an xmlns attribute name: the URI it last declared, if that URI needs no decoding. */
-  readonly lastUri: Int32Array;
+  readonly lastUri: Int16Array;
   readonly #slots: Uint16Array; // entry + 1, 0 = free
-  readonly #slotOf: Int32Array;
   readonly #mask: number;
   readonly #capacity: number;
   readonly #decoder: Utf8Decoder;
@@ -49,17 +57,16 @@ export class NameTable {
     this.#capacity = capacity;
     this.#mask = size - 1;
     this.#slots = new Uint16Array(size);
-    this.#slotOf = new Int32Array(capacity);
-    this.arena = new Uint8Array(capacity * 16);
-    this.offset = new Int32Array(capacity);
-    this.length = new Int32Array(capacity);
-    this.prefix = new Int32Array(capacity).fill(UNSPLIT);
-    this.local = new Int32Array(capacity).fill(UNSPLIT);
+    this.arena = new Uint8Array(capacity * ARENA_PER_NAME);
+    this.offset = new Uint16Array(capacity);
+    this.length = new Uint16Array(capacity);
+    this.prefix = new Int16Array(capacity).fill(UNSPLIT);
+    this.local = new Int16Array(capacity).fill(UNSPLIT);
     this.view = new DataView(this.arena.buffer);
-    this.current = new Int32Array(capacity).fill(-1);
-    this.afterStart = new Int32Array(capacity);
-    this.afterEnd = new Int32Array(capacity);
-    this.lastUri = new Int32Array(capacity);
+    this.current = new Int16Array(capacity).fill(-1);
+    this.afterStart = new Int16Array(capacity);
+    this.afterEnd = new Int16Array(capacity);
+    this.lastUri = new Int16Array(capacity);
     this.current[EMPTY] = EMPTY;
     this.prefix[EMPTY] = EMPTY;
     this.local[EMPTY] = EMPTY;
@@ -75,7 +82,7 @@ export class NameTable {
     const L = this.length;
     const T = this.#slots;
     const mask = this.#mask;
-    let h = ((n * 0x9e5) ^ (src[s] * 0x1f) ^ (src[s + (n >> 1)] * 0x3d) ^ (src[e - 1] * 0x83) ^ (src[s + (n >> 2)] << 9)) & mask;
+    let h = hash(src, s, n) & mask;
     for (;;) {
       const id = T[h] - 1;
       if (id < 0) return this.#insert(src, s, e, h, at);
@@ -121,7 +128,6 @@ export class NameTable {
     }
     this.strings[id] = str;
     this.#slots[h] = id + 1;
-    this.#slotOf[id] = h;
     this.#count = id + 1;
     this.#top = o + n;
     return id;
@@ -190,7 +196,14 @@ export class NameTable {
   /** Forgets the entries added since fix(), so a document cannot fill the table for the next. */
   drop(): void {
     const fixed = this.#fixedCount;
-    for (let id = fixed; id < this.#count; id++) this.#slots[this.#slotOf[id]] = 0;
+    // Later entries sit in slots that were free when fix() ran, so clearing them restores that table.
+    const T = this.#slots;
+    const mask = this.#mask;
+    for (let id = fixed; id < this.#count; id++) {
+      let h = hash(this.arena, this.offset[id], this.length[id]) & mask;
+      while (T[h] !== id + 1) h = (h + 1) & mask;
+      T[h] = 0;
+    }
     for (let id = 1; id < fixed; id++) {
       if (this.prefix[id] >= fixed || this.local[id] >= fixed) {
         this.prefix[id] = UNSPLIT;

@@ -4,7 +4,7 @@
 // This file is the public face: options are checked here; the state machine is scanner.ts.
 
 import { XmlError, type XmlErrorCode } from "./errors";
-import type { Utf8Decoder } from "./names";
+import { MAX_NAMES, type Utf8Decoder } from "./names";
 import { Scanner } from "./scanner";
 
 export { XmlError, type XmlErrorCode };
@@ -22,8 +22,8 @@ export interface XmlLimits {
   attributeBytes: number;
   /** Attributes on one element, namespace declarations included. */
   attributes: number;
-  /** Addition: distinct names and namespace URIs interned at once (pre-interned ones included); the
-   *  name arena holds 16 bytes per entry. Over it: "limit-names". */
+  /** Addition: entries in the name table at once — names, prefixes, qualified names and namespace URIs,
+   *  pre-interned ones included; the arena holds 12 bytes per entry on average. Over it: "limit-names". */
   distinctNames?: number;
 }
 
@@ -34,7 +34,7 @@ export const DEFAULT_LIMITS: Readonly<Required<XmlLimits>> = Object.freeze({
   textBytes: 4096,
   attributeBytes: 1024,
   attributes: 16,
-  distinctNames: 512,
+  distinctNames: 384,
 });
 
 export interface XmlAttribute {
@@ -87,7 +87,7 @@ export class XmlReader {
     for (const key of Object.keys(DEFAULT_LIMITS) as (keyof XmlLimits)[]) {
       if (given[key] !== undefined) limits[key] = checkLimit(key, given[key]);
     }
-    if (limits.distinctNames > 16384) throw new RangeError("limits.distinctNames must be at most 16384");
+    if (limits.distinctNames > MAX_NAMES) throw new RangeError(`limits.distinctNames must be at most ${MAX_NAMES}`);
     const names = options.names ?? [];
     if (!Array.isArray(names) || names.some((n) => typeof n !== "string")) throw new TypeError("names must be an array of strings");
     const Decoder = (globalThis as { TextDecoder?: DecoderConstructor }).TextDecoder;

@@ -87,8 +87,8 @@ export class Scanner {
   readonly pending: (string | undefined)[]; // mixed content: text kept aside when a child started
   readonly mixedLength: Int32Array;
   // Namespace bindings in scope (prefix entry → URI entry), innermost last.
-  readonly bindPrefix: Int32Array;
-  readonly bindOld: Int32Array;
+  readonly bindPrefix: Int16Array;
+  readonly bindOld: Int16Array;
   nsTop = 0;
   // Attributes of the start tag being read.
   readonly attrName: Int32Array;
@@ -137,7 +137,7 @@ export class Scanner {
   rawFrom = 0;
   rawDepth = 0;
   lastTag = 0; // the last tag read (entry)
-  predict: Int32Array; // names.afterStart or names.afterEnd, by the kind of the last tag
+  predict: Int16Array; // names.afterStart or names.afterEnd, by the kind of the last tag
   viewOf: Uint8Array | undefined = undefined;
   chunkDataView: DataView | undefined = undefined;
   decoding = -1; // document offset of the text being decoded, while TextDecoder runs
@@ -166,8 +166,8 @@ export class Scanner {
     this.pending = new Array<string | undefined>(depth).fill(undefined);
     this.mixedLength = new Int32Array(depth);
     const bindings = depth * limits.attributes + 1;
-    this.bindPrefix = new Int32Array(bindings);
-    this.bindOld = new Int32Array(bindings);
+    this.bindPrefix = new Int16Array(bindings);
+    this.bindOld = new Int16Array(bindings);
     const n = limits.attributes;
     this.attrName = new Int32Array(n);
     this.attrDecl = new Uint8Array(n);
