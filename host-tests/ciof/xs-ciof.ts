@@ -13,10 +13,12 @@ import type { HttpTransport, Log } from "../../modules/platform/types";
 import { TransportError } from "../../modules/platform/types";
 import { DEVICE_ID, KEY, deviceConfig, terminalData, terminalServices, terminalContracts } from "./site";
 import { decodeDataImplementations, decodeServiceImplementations, decodeTradeContracts } from "../../modules/ciof/wire";
-import { checkStructure, checkDeviceConfig } from "../../modules/ciof/mapping";
+import { buildRow, checkStructure, checkDeviceConfig, energyField } from "../../modules/ciof/mapping";
+import type { ResolvedData } from "../../modules/ciof/mapping";
 import { FakeDr, FakeHealth, FakeMeter, sampleDrEvent } from "./fakes";
 
 const DOMAIN = "ciof";
+const bench: { outbox?: Outbox; data?: ResolvedData; next: number } = { next: 0 };
 const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
 const log: Log = (level, component, message, fields) => {
   lines.push({ level, message, fields });
@@ -132,23 +134,40 @@ expose({
     return n;
   },
   storeKeys() { return store.keys(); },
-  /** Benchmark: `n` slot messages (one row each) into a fresh outbox whose link never answers. */
-  benchEnqueue(n: number, coalesce: boolean) {
+  /** Benchmark setup: an empty store and a fresh outbox whose link is down (it backs off for an hour). */
+  benchSetup(o: { segments?: number; segmentBytes?: number } = {}) {
+    controller?.close();
+    controller = undefined;
     for (const k of store.keys()) store.delete(k);
     const silent: HttpTransport = { request: (_r, h) => { Promise.resolve().then(() => h.onError(new TransportError("connect", "offline"))); return { abort() {} }; }, close() {} };
     const http = new CiofHttp({ transport: silent, authorizationKey: KEY, log });
-    const outbox = new Outbox({ store, http, clock, scheduler, random: Math.random, log, idPrefix: DEVICE_ID, segments: 16, segmentBytes: 3900, backoffInitialMs: 3600_000, backoffMaxMs: 3600_000 });
-    outbox.load(); // the link fails at once and backs off for an hour: this measures queuing only
-    const slots = new FakeMeter(() => clock.now() + n * 1800_000, { firstSlot: Math.floor(clock.now() / 1800_000) * 1800_000 });
-    slots.close();
-    let queued = 0;
-    for (const s of slots.slots.slice(0, n)) {
-      const row = [new Date(s.start).toISOString(), String(s.wh), String(s.avgKw), String(s.peakKw), "true", "true"];
-      outbox.enqueue([{ kind: "message", contractId: "10001", rows: [row], maxRows: coalesce ? 48 : 1, record: { eventType: "read", timestamp: s.start, serviceImplementationId: "10501", serviceImplementationLocalId: "svc_dr", processImplementationId: "10601", processImplementationLocalId: "p_meter" } }], { t0: s.start });
-      queued++;
+    bench.outbox = new Outbox({ store, http, clock, scheduler, random: Math.random, log, idPrefix: DEVICE_ID, backoffInitialMs: 3600_000, backoffMaxMs: 3600_000, ...o });
+    bench.outbox.load();
+    const structure = checkStructure(deviceConfig(), decodeServiceImplementations(terminalServices()), decodeDataImplementations(terminalData()));
+    bench.data = structure.data[0];
+    bench.next = Math.floor(clock.now() / 1800_000) * 1800_000;
+    return structure.problems.length;
+  },
+  /** Benchmark: `n` 30-minute slots formatted and queued, one commit each (as the controller does). */
+  benchEnqueue(n: number, coalesce: boolean) {
+    const ob = bench.outbox!, data = bench.data!;
+    for (let i = 0; i < n; i++) {
+      const start = bench.next;
+      bench.next += 1800_000;
+      const wh = 100 + (i % 48) * 7.25;
+      const row = buildRow(data, energyField({ start, offsetMinutes: 540, wh, avgKw: wh / 500, peakKw: wh / 300, estimated: true, valid: true }), 540) as string[];
+      ob.enqueue([{ kind: "message", contractId: "10001", rows: [row], maxRows: coalesce ? 48 : 1, record: { eventType: "read", timestamp: start + 1800_000, serviceImplementationId: "10501", serviceImplementationLocalId: "svc_dr", processImplementationId: "10601", processImplementationLocalId: "p_meter" } }], { t0: start });
     }
-    let bytes = 0;
-    for (const k of store.keys()) bytes += new TextEncoder().encode(store.get(k) ?? "").length;
-    return { queued, bytes, state: outbox.state };
+    return ob.state;
+  },
+  /** Bytes the outbox holds: UTF-8 of its values, and NVS's cost (32-byte entries, one header each). */
+  benchStorage() {
+    let bytes = 0, nvs = 0, keys = 0;
+    for (const k of store.keys()) {
+      const v = store.get(k) ?? "";
+      const b = new TextEncoder().encode(v).length;
+      bytes += b; nvs += 32 * (1 + Math.ceil((b + 1) / 32)); keys++;
+    }
+    return { bytes, nvs, keys, queued: bench.outbox!.state.queued };
   },
 });
