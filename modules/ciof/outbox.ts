@@ -124,19 +124,26 @@ export interface OutboxOptions {
 
 const DEAD_LETTERS_KEPT = 4;
 
+/** FNV-1a over the string's code points, as 8 hex digits, and its UTF-8 length: one sequential pass. */
+let measured = 0;
 function checksum(s: string): string {
-  // FNV-1a over UTF-16 code units, as 8 hex digits. Detects torn or damaged lines, not tampering.
+  // Detects torn or damaged lines, not tampering.
   let h = 0x811c9dc5;
+  let bytes = 0;
   for (const ch of s) {
-    const c = ch.charCodeAt(0);
+    const c = ch.codePointAt(0)!;
     h ^= c & 0xff;
     h = Math.imul(h, 0x01000193);
-    if (c > 0xff) { h ^= c >>> 8; h = Math.imul(h, 0x01000193); }
-    if (ch.length > 1) { h ^= ch.charCodeAt(1) & 0xff; h = Math.imul(h, 0x01000193); }
+    if (c > 0xff) { h ^= (c >>> 8) & 0xff; h = Math.imul(h, 0x01000193); }
+    if (c > 0xffff) { h ^= c >>> 16; h = Math.imul(h, 0x01000193); }
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
   }
+  measured = bytes;
   return ("0000000" + (h >>> 0).toString(16)).slice(-8);
 }
 function seal(json: string): string { return checksum(json) + json; }
+/** Bytes of the line `seal` made last (8 hex digits + the JSON). */
+function sealedBytes(): number { return measured + 8; }
 function unseal(line: string): string | undefined {
   if (line.length < 9) return undefined;
   const json = line.slice(8);
@@ -183,6 +190,8 @@ export class Outbox {
   #headEpoch = 0;
   #headCache: { epoch: number; entry: Entry | undefined } | undefined;
   #uncertain = false;
+  /** The last tail line, parsed, with its byte length (coalescing without re-reading it). */
+  #tailLast: { line: string; entry: Entry; bytes: number } | undefined;
 
   #link: LinkState = "idle";
   #timer: TimerHandle | undefined;
@@ -325,26 +334,30 @@ export class Outbox {
     let count = baseCount;
     let dropped = 0;
     let headMoved = headAdvanced;
+    let newLast: { line: string; entry: Entry; bytes: number } | undefined = this.#tailLast;
     const headerBytes = (ser: number) => ("S" + ser + "\n").length;
     for (const input of inputs) {
       const entry = this.#entryOf(input, m);
       ids.push(entry.i);
       let line = seal(JSON.stringify(entry));
-      let lb = utf8Length(line) + 1;
+      let lb = sealedBytes() + 1;
       if (lb + headerBytes(m.ser + 1) > this.#segBytes) throw new RangeError("Outbox: record of " + lb + " bytes does not fit a " + this.#segBytes + "-byte segment");
       // coalesce into the waiting tail message (never into the head: it may be in flight)
       if (entry.k === "m" && entry.q === undefined && m.tn > 0 && !(m.hs === m.ts && m.ho >= m.tn - 1)) {
-        const last = this.#parse(tailLines[m.tn - 1]);
+        const cached = this.#tailLast;
+        const last = cached && cached.line === tailLines[m.tn - 1] ? cached.entry : this.#parse(tailLines[m.tn - 1]);
         if (last && last.k === "m" && last.q === undefined && last.c === entry.c && (last.mx ?? 1) > last.r.length &&
             last.r.length + entry.r.length <= (last.mx ?? 1) && sameTemplate(last.x, entry.x)) {
           const merged: MessageEntry = { ...last, r: last.r.concat(entry.r) };
           const mline = seal(JSON.stringify(merged));
-          const delta = utf8Length(mline) - utf8Length(tailLines[m.tn - 1]);
+          const mbytes = sealedBytes();
+          const delta = mbytes - (cached && cached.line === tailLines[m.tn - 1] ? cached.bytes : utf8Length(tailLines[m.tn - 1]));
           if (tailBytes + delta <= this.#segBytes) {
             ids[ids.length - 1] = last.i;
             if (input.kind === "message" && input.id === undefined) m.seq--; // id not used
             tailLines[m.tn - 1] = mline;
             tailBytes += delta;
+            newLast = { line: mline, entry: merged, bytes: mbytes };
             m.tr = merged.r.length;
             writes.set(m.ts, { serial: m.ser, lines: tailLines });
             continue;
@@ -367,9 +380,10 @@ export class Outbox {
         tailLines = [];
         tailBytes = headerBytes(m.ser);
         line = seal(JSON.stringify(entry));
-        lb = utf8Length(line) + 1;
+        lb = sealedBytes() + 1;
       }
       tailLines.push(line);
+      newLast = { line, entry, bytes: lb - 1 };
       tailBytes += lb;
       m.tn = tailLines.length;
       m.tr = entry.k === "m" ? entry.r.length : 0;
@@ -401,6 +415,7 @@ export class Outbox {
     // in memory
     this.#meta = m;
     this.#tailLines = tailLines;
+    this.#tailLast = newLast;
     this.#tailBytes = tailBytes;
     this.#headLines = m.hs === m.ts ? tailLines : headLines;
     this.#count = count;
