@@ -396,6 +396,8 @@ export class SignatureVerifier {
       if (r.digestMethod !== ALG_SHA256) return invalid(`unsupported DigestMethod ${r.digestMethod ?? "(none)"} in Reference ${r.uri}`);
       if (r.digestMalformed || r.digestValue === undefined) return invalid(`DigestValue of Reference ${r.uri} is not a Base64 SHA-256 digest`);
     }
+    if (this.#replays === 0) return invalid("no dsp:ReplayProtect in the Signature");
+    if (this.#replays > 1) return invalid("more than one dsp:ReplayProtect");
     // what the references point at
     let objectReference: Reference | undefined;
     let replayReference: Reference | undefined;
@@ -410,8 +412,6 @@ export class SignatureVerifier {
       else return invalid(`Reference ${r.uri} points at ${capture.local}, neither the oadrSignedObject nor the ds:Object holding ReplayProtect`);
     }
     if (objectReference === undefined) return invalid("no Reference covers oadrSignedObject");
-    if (this.#replays === 0) return invalid("no dsp:ReplayProtect in the Signature");
-    if (this.#replays > 1) return invalid("more than one dsp:ReplayProtect");
     if (replayReference === undefined) return invalid("dsp:ReplayProtect is not covered by a Reference (it must sit in a referenced ds:Object)");
     // the certificate
     if (this.#certificates === 0) return invalid("no X509Certificate in KeyInfo");
