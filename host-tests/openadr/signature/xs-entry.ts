@@ -82,8 +82,33 @@ function random(): number {
   return (seed >>> 0) / 4294967296;
 }
 
+/** What `npm run decode -- --verify` prints: "valid", "invalid: <reason>" or "absent". */
+export function signatureLine(result: VerifyResult): string {
+  return result.status === "invalid" ? `invalid: ${result.reason}` : result.status;
+}
+
+export type VerifiedOutcome =
+  | { ok: true; message: Record<string, unknown>; signature: string }
+  | { ok: false; error: { reason: string; path: string; message: string } };
+
 expose({
   verify: verifyDocument,
+
+  /** The whole message (events collected) and the signature line, for tools/decode.ts --verify. */
+  decodeVerified(bytes: Uint8Array, options: VerifyOptions): VerifiedOutcome {
+    const verifier = verifierFor(options);
+    verifier.begin();
+    const decoder = new OadrDecoder({ signature: verifier.handler, raw: verifier.raw });
+    try {
+      decoder.write(bytes);
+      const message = decoder.end() as unknown as Record<string, unknown>;
+      return { ok: true, message, signature: signatureLine(verifier.finish(options.now)) };
+    } catch (error) {
+      verifier.begin();
+      if (error instanceof OadrDecodeError) return { ok: false, error: { reason: error.reason, path: error.path, message: error.message } };
+      throw error;
+    }
+  },
 
   /** Flips bit `mask` of each byte at `positions` in turn and verifies each copy (one call for many). */
   verifyFlips(bytes: Uint8Array, positions: number[], mask: number, options: VerifyOptions): VerifyOutcome[] {
