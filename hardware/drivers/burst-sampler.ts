@@ -73,28 +73,33 @@ export class BurstSampler implements WindowSource {
     const windowMs = this.windowMs;
     let paced = true;
     const t0 = now();
+    const end = t0 + windowMs;
     let t = t0;
+    let due = t0;
     let k = 0;
     while (k < capacity) {
-      const due = t0 + k * period;
-      if (paced && t < due) {
-        let spins = 0;
-        let last = t;
-        while ((t = now()) < due) {
-          if (t !== last) {
-            last = t;
-            spins = 0;
-          } else if (++spins > FROZEN_SPINS) {
-            paced = false;
-            break;
+      if (paced) {
+        if (k > 0) t = now();
+        if (t < due) {
+          let spins = 0;
+          let last = t;
+          while ((t = now()) < due) {
+            if (t !== last) {
+              last = t;
+              spins = 0;
+            } else if (++spins > FROZEN_SPINS) {
+              paced = false;
+              break;
+            }
           }
         }
+        if (t >= end) break;
       }
-      if (paced && t - t0 >= windowMs) break;
       for (let j = 0; j < channels; j++) buffers[j][k] = inputs[j].read();
       k++;
-      t = now();
+      due += period;
     }
+    if (paced) t = now();
     const window = this.#window;
     window.count = k;
     window.startTicks = t0;
