@@ -11,46 +11,15 @@
 // interned (names.ts); end tags, and start tags whose name is predicted from the previous tag, are compared
 // four bytes at a time (DataView) against the interned bytes. Working memory is fixed by the limits.
 
-import { checkDeclaration } from "./declaration";
-import { CDATA_STOP, COMMENT_STOP, isXmlChar, NAME, NAME_START, PI_STOP, putUtf8, TEXT_STOP, utf8Bytes, VALUE_STOP, WS } from "./chars";
+import { NAME, NAME_START, TEXT_STOP, utf8Bytes, VALUE_STOP, WS } from "./chars";
 import { XmlError, type XmlErrorCode } from "./errors";
+import { markup } from "./markup";
 import { EMPTY, NameTable, type Utf8Decoder } from "./names";
+import { DECLARATION_MAX, ENTITY_MAX, S_AFTER_VALUE, S_ATTR_EQ, S_ATTR_NAME, S_ATTR_QUOTE, S_ATTR_VALUE, S_BANG, S_BOM, S_EMPTY, S_END_NAME, S_END_TAIL, S_ENTITY, S_LT, S_NAME, S_PI_TARGET, S_TAG, S_TEXT } from "./states";
 import type { XmlAttribute, XmlHandler, XmlLimits } from "./reader";
-
-// Scanner states. The first ten are the common path, tested in this order.
-const S_TEXT = 0;
-const S_LT = 1;
-const S_NAME = 2;
-const S_END_NAME = 3;
-const S_END_TAIL = 4;
-const S_TAG = 5;
-const S_ATTR_NAME = 6;
-const S_ATTR_EQ = 7;
-const S_ATTR_QUOTE = 8;
-const S_ATTR_VALUE = 9;
-const S_AFTER_VALUE = 10;
-// Rare states, dispatched by one switch.
-const S_EMPTY = 11;
-const S_BANG = 12;
-const S_COMMENT_OPEN = 13;
-const S_COMMENT = 14;
-const S_COMMENT_DASH = 15;
-const S_COMMENT_END = 16;
-const S_CDATA_OPEN = 17;
-const S_CDATA = 18;
-const S_CDATA_B1 = 19;
-const S_CDATA_B2 = 20;
-const S_PI_TARGET = 21;
-const S_PI_BODY = 22;
-const S_PI_Q = 23;
-const S_ENTITY = 24;
-const S_BOM = 25;
 
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS = "http://www.w3.org/2000/xmlns/";
-const CDATA_OPEN = utf8Bytes("CDATA[");
-const DECLARATION_MAX = 256;
-const ENTITY_MAX = 12;
 const VIEW_CACHE = 64;
 const LT_BYTE = new Uint8Array([0x3c]);
 const NO_ATTRIBUTES: readonly XmlAttribute[] = Object.freeze([]);
@@ -675,199 +644,25 @@ export class Scanner {
         else throw this.fail("syntax", base + i - 1, "expected white space, '>' or '/>' after an attribute value");
       }
 
-      if (state > S_AFTER_VALUE && i < end) {
-        c = b[i];
-        switch (state) {
-          case S_EMPTY:
-            if (c !== 0x3e) throw this.fail("syntax", base + i, "expected '>' after '/'");
-            this.open(this.q, true, b, i);
-            run = 0;
-            state = S_TEXT;
-            i++;
-            break;
-          case S_BANG:
-            if (c === 0x2d) {
-              state = S_COMMENT_OPEN;
-            } else if (c === 0x5b) {
-              if (this.depth === 0) throw this.fail("syntax", base + i, "CDATA section outside the root element");
-              this.cdataMatched = 0;
-              state = S_CDATA_OPEN;
-            } else if (c >= 0x41 && c <= 0x5a) {
-              throw this.fail("doctype", base + i - 2, "DOCTYPE and other declarations are not accepted");
-            } else {
-              throw this.fail("syntax", base + i, "'<!' not followed by '--' or '[CDATA['");
-            }
-            i++;
-            break;
-          case S_COMMENT_OPEN:
-            if (c !== 0x2d) throw this.fail("syntax", base + i, "'<!-' not followed by '-'");
-            state = S_COMMENT;
-            i++;
-            break;
-          case S_COMMENT:
-            i = this.skipUnparsed(b, i, end, base, COMMENT_STOP);
-            if (i < end) {
-              if (b[i] !== 0x2d) throw this.fail("syntax", base + i, "control character in a comment");
-              state = S_COMMENT_DASH;
-              i++;
-            }
-            break;
-          case S_COMMENT_DASH:
-            if (c === 0x2d) {
-              state = S_COMMENT_END;
-              i++;
-            } else {
-              state = S_COMMENT;
-            }
-            break;
-          case S_COMMENT_END:
-            if (c !== 0x3e) throw this.fail("syntax", base + i, "'--' inside a comment");
-            run = 0;
-            state = S_TEXT;
-            i++;
-            break;
-          case S_CDATA_OPEN:
-            if (c !== CDATA_OPEN[this.cdataMatched]) throw this.fail("syntax", base + i, "'<![' not followed by 'CDATA['");
-            if (++this.cdataMatched === CDATA_OPEN.length) {
-              if (this.txt === 0) {
-                this.txt = 1;
-                this.textAt = base + i + 1;
-              }
-              state = S_CDATA;
-            }
-            i++;
-            break;
-          case S_CDATA: {
-            const CSTOP = CDATA_STOP;
-            let lim = end;
-            if (lim - i > textMax - tl) lim = i + (textMax - tl);
-            while (i < lim) {
-              const d = b[i];
-              if (CSTOP[d] !== 0) break;
-              tb[tl++] = d;
-              i++;
-            }
-            if (i < end) {
-              const d = b[i];
-              if (d === 0x5d) state = S_CDATA_B1;
-              else if (CSTOP[d] === 0) throw this.fail("limit-text", base + i, `character data longer than ${textMax} bytes`);
-              else tl = this.textByte(d, base + i, tl);
-              i++;
-            }
-            break;
-          }
-          case S_CDATA_B1:
-            if (c === 0x5d) {
-              state = S_CDATA_B2;
-              i++;
-            } else {
-              tl = this.cdataByte(0x5d, base + i, tl);
-              state = S_CDATA;
-            }
-            break;
-          case S_CDATA_B2:
-            if (c === 0x3e) {
-              run = 0;
-              state = S_TEXT;
-              i++;
-            } else if (c === 0x5d) {
-              tl = this.cdataByte(0x5d, base + i, tl);
-              i++;
-            } else {
-              tl = this.cdataByte(0x5d, base + i, tl);
-              tl = this.cdataByte(0x5d, base + i, tl);
-              state = S_CDATA;
-            }
-            break;
-          case S_PI_TARGET: {
-            let j = i;
-            while (j < end && NM[b[j]] !== 0) j++;
-            if (j === end) {
-              this.spillName(b, j);
-              i = j;
-            } else {
-              this.piTarget(b, j);
-              const d = b[j];
-              if (d === 0x3f) state = S_PI_Q;
-              else if (WSP[d] !== 0) state = S_PI_BODY;
-              else throw this.fail("syntax", base + j, "unexpected byte after a processing-instruction target");
-              if (this.declaration) tl = 0;
-              i = j + 1;
-            }
-            break;
-          }
-          case S_PI_BODY:
-            if (this.declaration) {
-              const from = i;
-              i = this.copyDeclaration(b, i, end, base, tl);
-              tl += i - from;
-            } else {
-              i = this.skipUnparsed(b, i, end, base, PI_STOP);
-            }
-            if (i < end) {
-              if (b[i] !== 0x3f) throw this.fail("syntax", base + i, "control character in a processing instruction");
-              state = S_PI_Q;
-              i++;
-            }
-            break;
-          case S_PI_Q:
-            if (c === 0x3e) {
-              if (this.declaration) {
-                checkDeclaration(this.token, tl, this.piAt);
-                this.declaration = false;
-                tl = 0;
-              }
-              run = 0;
-              state = S_TEXT;
-              i++;
-            } else {
-              if (this.declaration) {
-                if (tl >= DECLARATION_MAX) throw this.fail("syntax", base + i, "XML declaration too long");
-                tb[tl++] = 0x3f;
-              }
-              state = S_PI_BODY;
-            }
-            break;
-          case S_ENTITY: {
-            const E = this.entity;
-            let n = this.entityLength;
-            while (i < end) {
-              const d = b[i];
-              i++;
-              if (d === 0x3b) {
-                tl = this.entityEnd(n, tl);
-                state = this.entityReturn;
-                break;
-              }
-              if (n === ENTITY_MAX || (NM[d] === 0 && d !== 0x23) || d >= 0x80) throw this.fail("syntax", this.entityAt, "malformed entity or character reference");
-              E[n++] = d;
-            }
-            this.entityLength = n;
-            break;
-          }
-          case S_BOM:
-            if (this.bomSeen === 0) {
-              if (c === 0xef) {
-                this.bomSeen = 1;
-                i++;
-              } else if (c === 0xfe || c === 0xff) {
-                throw this.fail("encoding", 0, "UTF-16 byte order mark: only UTF-8 is accepted");
-              } else {
-                state = S_TEXT;
-              }
-            } else if (c === (this.bomSeen === 1 ? 0xbb : 0xbf)) {
-              if (++this.bomSeen === 3) {
-                this.bomLength = 3;
-                state = S_TEXT;
-              }
-              i++;
-            } else {
-              throw this.fail("encoding", base + i, "invalid byte order mark");
-            }
-            break;
-          default:
-            throw this.fail("syntax", base + i, "internal: unknown state");
-        }
+      if (state === S_EMPTY) {
+        if (i === end) break;
+        if (b[i] !== 0x3e) throw this.fail("syntax", base + i, "expected '>' after '/'");
+        this.open(this.q, true, b, i);
+        run = 0;
+        state = S_TEXT;
+        i++;
+        continue;
+      }
+
+      if (state > S_EMPTY) {
+        // Comments, CDATA, PIs, references, the BOM: markup.ts, with the state handed over in properties.
+        this.state = state;
+        this.run = run;
+        this.tl = tl;
+        i = markup(this, b, i, end, base);
+        state = this.state;
+        run = this.run;
+        tl = this.tl;
       }
     }
 
@@ -899,12 +694,6 @@ export class Scanner {
     } else {
       throw this.fail("syntax", at, `control character 0x${c.toString(16)} in character data`);
     }
-    if (tl > this.maxText) throw this.fail("limit-text", at, `character data longer than ${this.maxText} bytes`);
-    return tl;
-  }
-
-  cdataByte(c: number, at: number, tl: number): number {
-    this.token[tl++] = c;
     if (tl > this.maxText) throw this.fail("limit-text", at, `character data longer than ${this.maxText} bytes`);
     return tl;
   }
@@ -989,59 +778,6 @@ export class Scanner {
     const s = this.decoder.decode(view);
     this.decoding = -1;
     return s;
-  }
-
-  entityEnd(n: number, tl: number): number {
-    const E = this.entity;
-    const at = this.entityAt;
-    let c = -1;
-    if (n >= 2 && E[0] === 0x23) {
-      let v = 0;
-      if (E[1] === 0x78) {
-        if (n === 2) c = -1;
-        else {
-          for (let r = 2; r < n; r++) {
-            const d = E[r];
-            const h = d >= 0x30 && d <= 0x39 ? d - 0x30 : d >= 0x61 && d <= 0x66 ? d - 0x57 : d >= 0x41 && d <= 0x46 ? d - 0x37 : -1;
-            if (h < 0) {
-              v = -1;
-              break;
-            }
-            v = v * 16 + h;
-          }
-          c = v;
-        }
-      } else {
-        for (let r = 1; r < n; r++) {
-          const d = E[r];
-          if (d < 0x30 || d > 0x39) {
-            v = -1;
-            break;
-          }
-          v = v * 10 + d - 0x30;
-        }
-        c = v;
-      }
-      if (c < 0) throw this.fail("syntax", at, "malformed character reference");
-      if (!isXmlChar(c)) throw this.fail("syntax", at, `character reference to an invalid code point ${c}`);
-    } else if (n === 2 && E[1] === 0x74 && (E[0] === 0x6c || E[0] === 0x67)) {
-      c = E[0] === 0x6c ? 0x3c : 0x3e;
-    } else if (n === 3 && E[0] === 0x61 && E[1] === 0x6d && E[2] === 0x70) {
-      c = 0x26;
-    } else if (n === 4 && E[0] === 0x71 && E[1] === 0x75 && E[2] === 0x6f && E[3] === 0x74) {
-      c = 0x22;
-    } else if (n === 4 && E[0] === 0x61 && E[1] === 0x70 && E[2] === 0x6f && E[3] === 0x73) {
-      c = 0x27;
-    } else {
-      throw this.fail("syntax", at, "undefined entity (only the five predefined ones and character references exist without a DTD)");
-    }
-    tl = putUtf8(this.token, tl, c);
-    if (this.entityReturn === S_TEXT) {
-      if (tl > this.maxText) throw this.fail("limit-text", at, `character data longer than ${this.maxText} bytes`);
-    } else if (tl > this.maxValue) {
-      throw this.fail("limit-attribute", at, `attribute value longer than ${this.maxValue} bytes`);
-    }
-    return tl;
   }
 
   // Names.
@@ -1239,82 +975,6 @@ export class Scanner {
   }
 
   // Comments, processing instructions, the XML declaration.
-
-  /** Skips comment or PI bytes up to a stop byte, validating UTF-8 (these bytes are never decoded). */
-  skipUnparsed(b: Uint8Array, i: number, end: number, base: number, STOP: Uint8Array): number {
-    for (;;) {
-      if (this.utf8Need !== 0) {
-        while (i < end && this.utf8Need !== 0) {
-          const c = b[i];
-          if (c < this.utf8Low || c > this.utf8High) throw this.fail("encoding", base + i, "invalid UTF-8");
-          this.utf8Need--;
-          this.utf8Low = 0x80;
-          this.utf8High = 0xbf;
-          i++;
-        }
-      }
-      while (i < end && STOP[b[i]] === 0) i++;
-      if (i === end) return i;
-      const c = b[i];
-      if (c < 0x80) return i;
-      let need = 0;
-      let low = 0x80;
-      let high = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) need = 1;
-      else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c === 0xe0) low = 0xa0;
-        else if (c === 0xed) high = 0x9f;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c === 0xf0) low = 0x90;
-        else if (c === 0xf4) high = 0x8f;
-      } else {
-        throw this.fail("encoding", base + i, "invalid UTF-8");
-      }
-      this.utf8Need = need;
-      this.utf8Low = low;
-      this.utf8High = high;
-      i++;
-    }
-  }
-
-  piTarget(b: Uint8Array, j: number): void {
-    let src = b;
-    let s = this.nameFrom;
-    let n = j - s;
-    if (this.nl !== 0) {
-      this.spillName(b, j);
-      src = this.nameBuffer;
-      s = 0;
-      n = this.nl;
-      this.nl = 0;
-    } else if (n > this.maxName) {
-      throw this.fail("limit-name", this.nameAt, `name longer than ${this.maxName} bytes`);
-    }
-    const at = this.nameAt;
-    if (n === 0 || NAME_START[src[s]] === 0) throw this.fail("syntax", at, "processing instruction without a target");
-    if (n === 3 && (src[s] | 0x20) === 0x78 && (src[s + 1] | 0x20) === 0x6d && (src[s + 2] | 0x20) === 0x6c) {
-      if (src[s] !== 0x78 || src[s + 1] !== 0x6d || src[s + 2] !== 0x6c) throw this.fail("syntax", at, "reserved processing-instruction target");
-      if (this.piAt !== this.bomLength) throw this.fail("syntax", this.piAt, "XML declaration not at the start of the document");
-      this.declaration = true;
-    }
-  }
-
-  copyDeclaration(b: Uint8Array, i: number, end: number, base: number, tl: number): number {
-    const tb = this.token;
-    this.nameFrom = i;
-    while (i < end) {
-      const c = b[i];
-      if (c === 0x3f) break;
-      if (c < 0x20 && WS[c] === 0) break;
-      if (c >= 0x80) throw this.fail("syntax", base + i, "non-ASCII byte in the XML declaration");
-      if (tl >= DECLARATION_MAX) throw this.fail("syntax", base + i, "XML declaration too long");
-      tb[tl++] = c;
-      i++;
-    }
-    return i;
-  }
 
   // Raw-byte tap.
 
