@@ -1,6 +1,7 @@
 // Monotonic energy counter (Wh) that survives reboot: kept in RAM, persisted through the Store at a
 // bounded rate (at most one write per `persistIntervalMs`, only when the value changed), alternating
-// between two keys with a sequence number so that one damaged record never loses the count.
+// between two keys with a sequence number. ESP32 Preference.set erases a key before writing it, so a
+// power loss mid-write leaves that key absent (or torn): the other key still holds the previous value.
 // Loss window: on a power loss the energy since the last write (≤ persistIntervalMs of consumption,
 // default 5 min) is lost; the counter never goes backwards. Leaves out: what the energy is (meter.ts).
 
@@ -58,13 +59,13 @@ export class EnergyCounter {
   /** Persists now if the value changed (orderly shutdown, before a planned restart). */
   flush(ticks: number): void {
     this.#lastWrite = ticks;
-    if (this.#wh === this.#persistedWh) return;
+    if (Math.abs(this.#wh - this.#persistedWh) < 0.0005) return;
     const seq = this.#seq + 1;
     const record: Record1 = { v: 1, seq, wh: Math.round(this.#wh * 1000) / 1000 };
     try {
       this.#store.set(this.#keys[seq & 1], JSON.stringify(record));
       this.#seq = seq;
-      this.#persistedWh = this.#wh;
+      this.#persistedWh = record.wh;
       this.writes++;
     } catch (error) {
       this.#log?.("error", "metering", "energy counter not persisted", { error: String(error) });
