@@ -104,6 +104,7 @@ export class CiofController {
   #lastServiceStatus = "";
   #lastDataStatus = "";
   #statusQueued = false;
+  #lastLost = 0;
   #closed = false;
 
   constructor(options: CiofControllerOptions) {
@@ -319,7 +320,7 @@ export class CiofController {
     const data: DataImplStatus[] = s.data.map((rd) => {
       const c = this.#conditions(h, rd.config.dependsOn);
       const status: DataStatus = mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid";
-      const remarks = (mismatch ? "structure mismatch: see controller log" : c.remarks) + (lost ? "; " + lost + " records dropped (outbox full)" : "");
+      const remarks = (mismatch ? "structure mismatch: see controller log" : c.remarks) + (lost ? "; " + lost + " rows dropped (outbox full)" : "");
       return { id: rd.id, localId: rd.localId, status, remarks, properties: rd.properties.map((p) => ({ id: p.id, index: p.index, localId: p.localId, status, remarks: status === "valid" ? undefined : remarks })) };
     });
     const sb = encodeServiceStatuses(services), db = encodeDataStatuses(data);
@@ -605,6 +606,7 @@ export class CiofController {
   // -------------------------------------------------------------------------------------------
 
   #outboxChanged(s: OutboxState): void {
+    if (s.lost !== this.#lastLost) { this.#lastLost = s.lost; this.#reportStatuses(); } // loss shows in the data statuses' remarks
     if (s.link === "unauthorized" && this.#state !== "unauthorized" && this.#state !== "stopped") this.#setState("unauthorized");
     else this.#emitStatus();
     if (this.#skipped && s.link === "idle" && !this.#closed) this.#schedule(0);

@@ -67,7 +67,7 @@ export function checkDeviceConfig(config: DeviceConfig): string[] {
     if (!d) { problems.push("trade " + t.source + ": no data configuration with localId " + t.data); continue; }
     const fields = t.source === "energy" ? ENERGY_FIELDS : t.source === "dr" ? DR_FIELDS : undefined;
     if (!fields) { problems.push("trade: unknown source " + t.source); continue; }
-    for (const p of d.properties) if (fields.indexOf(p.field) < 0) problems.push("data " + d.localId + " property " + p.localId + ": field " + p.field + " is not a " + t.source + " field");
+    for (const p of d.properties) if (fields.indexOf(p.field) < 0) problems.push("data " + d.localId + " property " + p.localId + ": field " + p.field + " is not a field of " + t.source + " records");
     if (t.record !== undefined && t.record !== false && RECORD_EVENT_TYPES.indexOf(t.record) < 0) problems.push("trade " + t.data + ": unknown record event type " + t.record);
     if (t.maxRowsPerMessage !== undefined && !(t.maxRowsPerMessage >= 1 && t.maxRowsPerMessage <= 1000)) problems.push("trade " + t.data + ": maxRowsPerMessage must be 1..1000");
   }

@@ -76,7 +76,7 @@ export interface OutboxState {
   readonly queued: number;
   readonly usedBytes: number;
   readonly capacityBytes: number;
-  /** Records dropped by the full-ring policy since the store was created. */
+  /** Trade rows (and standalone service records) dropped by the full-ring policy since the store was created. */
   readonly lost: number;
   /** Damaged lines or segments skipped since the store was created. */
   readonly corrupt: number;
@@ -368,10 +368,15 @@ export class Outbox {
         const next = (m.ts + 1) % this.#n;
         if (next === m.hs) {
           // ring full: drop the oldest segment (policy in README)
-          const gone = headLines.length - m.ho;
-          dropped += gone;
-          count -= gone;
-          m.lost += gone;
+          // counted as what the partner loses: trade rows, and service records
+          let rowsLost = 0;
+          for (let k = m.ho; k < headLines.length; k++) {
+            const e = this.#parse(headLines[k]);
+            rowsLost += e && e.k === "m" && !(k === m.ho && m.st === 1) ? e.r.length : 1;
+          }
+          dropped += rowsLost;
+          count -= headLines.length - m.ho;
+          m.lost += rowsLost;
           m.hs = (m.hs + 1) % this.#n; m.ho = 0; m.st = 0; m.did = "";
           headMoved = true;
           headLines = m.hs === m.ts ? tailLines : this.#readSegment(m.hs, serialIn(m, m.hs, this.#n)) ?? [];
@@ -421,7 +426,7 @@ export class Outbox {
     this.#count = count;
     if (headMoved) { this.#headEpoch++; this.#headCache = undefined; this.#uncertain = false; this.#serverErrors = 0; }
     this.#recount();
-    if (dropped) this.#log("error", "ciof", "outbox full: dropped the oldest records", { dropped, lostTotal: m.lost });
+    if (dropped) this.#log("error", "ciof", "outbox full: dropped the oldest records", { rows: dropped, lostTotal: m.lost });
     for (const k of stale) if (this.#store.get(k) !== undefined) this.#store.delete(k);
     return ids;
   }
