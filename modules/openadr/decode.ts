@@ -73,7 +73,7 @@ export interface OadrDecoderOptions {
 }
 
 /** Every name the decoder compares, so the reader hands out the same string instances. */
-export const OADR_NAMES: readonly string[] = Object.freeze([...TABLES.names, ...NAMESPACES]);
+export const OADR_NAMES: readonly string[] = Object.freeze(TABLES.names.concat(NAMESPACES));
 
 const { kind: KIND, conv: CONV, hook: HOOK, field: FIELD, local: LOCAL, tag: TAG, init: INIT, required: REQUIRED } = TABLES;
 const { children: CHILDREN, ns: NS } = TABLES;

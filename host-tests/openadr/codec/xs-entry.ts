@@ -32,6 +32,9 @@ function decodeWith(bytes: Uint8Array, chunk: number, options: OadrDecoderOption
 }
 
 const encoder = new TextEncoder();
+let streaming: { decoder: OadrDecoder; events: number } | undefined;
+let benchDecoder: OadrDecoder | undefined;
+let benchOnEvent: () => void = () => undefined;
 
 expose({
   /** Decodes a whole document fed in chunks of `chunk` bytes (0: one write); events are collected. */
@@ -112,19 +115,26 @@ expose({
 
   // ---------------------------------------------------------------- measurements
 
-  /** Full decode with onEvent dropping each event (what a VEN does): returns the event count. */
-  benchDecode(bytes: Uint8Array, chunk: number): number {
+  /**
+   * Full decode with onEvent dropping each event (what a VEN does): returns the event count. `fresh`:
+   * build the decoder inside the measurement (else a decoder kept between calls, as a VEN keeps one).
+   */
+  benchDecode(bytes: Uint8Array, chunk: number, fresh = true): number {
     let count = 0;
-    const decoder = new OadrDecoder({ onEvent() { count++; } });
+    const onEvent = (): void => { count++; };
+    const decoder = fresh || benchDecoder === undefined ? new OadrDecoder({ onEvent: () => benchOnEvent() }) : benchDecoder;
+    if (!fresh) benchDecoder = decoder;
+    benchOnEvent = onEvent;
     for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
     decoder.end();
     return count;
   },
 
   /**
-   * Live heap while decoding (host slot size): the decoder is built first (idle = ready decoder), then
-   * after each chunk and at each completed event (the event still referenced) a collection runs and
-   * chunks + slots × 32 in use are sampled. Returns the largest growth over idle and the event count.
+   * Live heap while decoding (host slot size): idle is a decoder that has already decoded `bytes` once
+   * (as a VEN's decoder between polls); then after each chunk and at each completed event (the event
+   * still referenced) a collection runs and chunks + slots × 32 in use are sampled. Returns the largest
+   * growth over idle and the event count.
    */
   benchDecodeLive(bytes: Uint8Array, chunk: number): { peakBytes: number; events: number; samples: number } {
     const g = globalThis as unknown as { gc(): void };
@@ -139,7 +149,11 @@ expose({
       if (used > peak) peak = used;
       samples++;
     };
-    const decoder = new OadrDecoder({ onEvent() { events++; sample(); } });
+    let measuring = false;
+    const decoder = new OadrDecoder({ onEvent() { if (measuring) { events++; sample(); } } });
+    for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
+    decoder.end();
+    measuring = true;
     g.gc();
     const [c0, s0] = memory(false);
     base = c0 + s0 * 32;
@@ -150,6 +164,27 @@ expose({
     decoder.end();
     sample();
     return { peakBytes: peak, events, samples };
+  },
+
+  /**
+   * A document streamed from Node one chunk per call (as the network delivers it), so that only a chunk
+   * is ever in XS memory: begin, write…, end → event count. Used with the fixed esp32 heap.
+   */
+  streamBegin(): number {
+    const state = { decoder: undefined as unknown as OadrDecoder, events: 0 };
+    state.decoder = new OadrDecoder({ onEvent() { state.events++; } });
+    streaming = state;
+    return 0;
+  },
+  streamWrite(chunk: Uint8Array): number {
+    streaming!.decoder.write(chunk);
+    return streaming!.events;
+  },
+  streamEnd(): { type: string; eventCount: number; events: number } {
+    const message = streaming!.decoder.end() as { type: string; eventCount?: number };
+    const events = streaming!.events;
+    streaming = undefined;
+    return { type: message.type, eventCount: message.eventCount ?? 0, events };
   },
 
   /** The XML reader alone with a do-nothing handler, same chunking. */
