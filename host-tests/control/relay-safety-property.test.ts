@@ -8,7 +8,7 @@ import { start } from "../hardware/harness.ts";
 import { command, controllerSpec } from "./arbitraries.ts";
 import { violations, type RunResult } from "./invariants.ts";
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 500);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 const SETTLE_MS = 8 * 3_600_000;
 
 test("relay-safety-property: min on/off, max shed, spacing, boot delay, fail-normal, override hold", async (t) => {
