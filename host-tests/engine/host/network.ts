@@ -4,7 +4,10 @@
 // (no keep-alive unless `keepAlive` is set), TLS 1.2 only, a single-entry TLS session cache keyed by
 // host (ssl_cache.js), the `secure` dictionary's DER certificate/key, and the hang on a TLS response
 // that has neither Content-Length nor chunked encoding. Counters: xs.network.stats.
-// Faults per request: failNext()/inject() — connect error, timeout after virtual ms, delay, truncation.
+// Faults per request: failNext()/inject() — connect error, timeout after virtual ms, delay, truncation,
+// a stall mid-body. The server certificate can be checked as the device checks it: its validity period
+// against the XS wall clock (`deviceClockCertificates`), and by the `secure.verifyPeer` callback the
+// project's ssl/cert module adds (full handshakes only; the request waits for the verdict).
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
@@ -35,7 +38,10 @@ export type NetworkFault =
   /** the real exchange, delivered `ms` of virtual time later */
   | { kind: "delay"; ms: number }
   /** the real exchange, cut after `bytes` body bytes, then -2 */
-  | { kind: "truncate"; bytes: number };
+  | { kind: "truncate"; bytes: number }
+  /** the real exchange, status, headers and `bytes` body bytes delivered, then silence: -2 after
+   *  `afterMs` of virtual time, or never (the caller's own timeout must act) — a server slow mid-body */
+  | { kind: "stall"; bytes: number; afterMs?: number };
 
 export interface NetworkStats {
   requests: number;
@@ -75,6 +81,10 @@ export class Network {
   /** XS memory a secure request holds while open, standing in for the device's SecureSocket (TLS runs
    *  in Node here). Measured in the Moddable simulator: ≈32 KB chunks, ≈1,580 slots. null: none. */
   tlsBallast: { chunks: number; slots: number } | null = { chunks: 32_768, slots: 1_580 };
+  /** Check server certificate validity periods against the XS wall clock (ms since boot while it is
+   *  not valid), as the SDK's CertificateManager does with Date.now(): before SNTP a device cannot
+   *  verify a VTN. Off by default (Node checks against the real time either way). */
+  deviceClockCertificates = false;
   /** Host names the host network resolves (everything else fails like DNS). Loopback only. */
   readonly hosts: Record<string, string> = { localhost: "127.0.0.1" };
 
@@ -85,6 +95,8 @@ export class Network {
   #injectors: ((r: NetworkRequestInfo) => NetworkFault | undefined)[] = [];
   #session: { host: string; session: Buffer } | undefined;
   #agents = new Map<string, http.Agent>();
+  /** Requests waiting for XS's verifyPeer verdict on the server certificate: id → continue or refuse. */
+  #verdicts = new Map<number, (ok: boolean) => void>();
 
   constructor(services: HostServices) { this.#services = services; }
 
@@ -121,8 +133,15 @@ export class Network {
   handlers(): Record<string, (m: Any) => unknown> {
     return {
       "http.request": (m) => ({ id: this.#request(m), ballast: m.secure ? this.tlsBallast : null }),
+      "http.verdict": (m) => {
+        const decide = this.#verdicts.get(m.id);
+        this.#verdicts.delete(m.id);
+        decide?.(m.ok === true);
+        return null;
+      },
       "http.close": (m) => {
         const live = this.#live.get(m.id);
+        this.#verdicts.delete(m.id);
         if (live) {
           live.closed = true;
           live.request?.destroy();
@@ -173,7 +192,8 @@ export class Network {
       return id;
     }
     const delay = fault?.kind === "delay" ? fault.ms : 0;
-    const cut = fault?.kind === "truncate" ? fault.bytes : undefined;
+    const cut = fault?.kind === "truncate" || fault?.kind === "stall" ? fault.bytes : undefined;
+    const stall = fault?.kind === "stall" ? fault : undefined;
     const started = this.#services.xs.ticks;
     const work = this.#perform(id, { ip, hostName, port, method: m.method, path: m.path, headers, body, secure: secure ? m.secure : undefined })
       .then((r) => {
@@ -184,7 +204,9 @@ export class Network {
         for (let i = 0; i < limit; i += this.fragmentSize) {
           this.#post(id, { type: "data", bytes: new Uint8Array(r.body.subarray(i, Math.min(limit, i + this.fragmentSize))) }, at);
         }
-        if (cut !== undefined) {
+        if (stall) {
+          if (stall.afterMs !== undefined) this.#post(id, { type: "error", message: `stalled after ${limit} body bytes, reset after ${stall.afterMs} ms (injected)` }, at + stall.afterMs);
+        } else if (cut !== undefined) {
           this.#post(id, { type: "error", message: `connection reset after ${limit} body bytes (injected)` }, at);
         } else if (r.hangs) {
           this.#services.xs.note(`[http] ${m.method} ${m.path}: TLS response without Content-Length or chunked encoding — Moddable's http client never completes such a response; the host does the same`);
@@ -222,7 +244,8 @@ export class Network {
           minVersion: "TLSv1.2", maxVersion: "TLSv1.2",
           ciphers: this.ciphers, ecdhCurve: "prime256v1",
           rejectUnauthorized: s.verify !== false,
-          checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(r.hostName, cert),
+          // Node calls this on full handshakes only (not on resumption), as the device verifies.
+          checkServerIdentity: (_host: string, cert: tls.PeerCertificate) => tls.checkServerIdentity(r.hostName, cert) ?? this.#deviceValidity(cert),
         };
         if (!isIP(r.hostName)) options.servername = r.hostName;
         const cas = list<ArrayBuffer | Uint8Array>(s.certificate).concat(list(s.trustedCertificates));
@@ -256,6 +279,26 @@ export class Network {
           });
         }
       });
+      const send = () => { if (r.body) { this.stats.bytesSent += r.body.length; request.end(r.body); } else request.end(); };
+      if (r.secure?.peerCheck === true) {
+        // The device runs verifyPeer inside the handshake, before a byte of the request: hold the
+        // request until XS has judged the certificate (full handshakes; a resumed session is not re-verified).
+        request.on("socket", (socket) => {
+          const judge = () => {
+            const tlsSocket = socket as tls.TLSSocket;
+            if ((socket as Any).__xsPeerJudged || tlsSocket.isSessionReused()) { send(); return; }
+            (socket as Any).__xsPeerJudged = true;
+            const raw = tlsSocket.getPeerCertificate()?.raw;
+            this.#verdicts.set(id, (ok) => {
+              if (ok) send();
+              else request.destroy(Object.assign(new Error("certificate: auth err (verifyPeer refused the server certificate)"), { code: "VERIFY_PEER" }));
+            });
+            this.#post(id, { type: "peer", certificate: raw ? new Uint8Array(raw) : new Uint8Array(0) });
+          };
+          if ((socket as tls.TLSSocket).encrypted && !(socket as Any).connecting && (socket as Any).__xsPeerJudged) send();
+          else socket.once("secureConnect", judge);
+        });
+      }
       request.on("error", reject);
       request.on("response", (response) => {
         const chunks: Buffer[] = [];
@@ -268,14 +311,30 @@ export class Network {
           resolve({ status: response.statusCode ?? 0, headers: response.rawHeaders, body: Buffer.concat(chunks), hangs: !!r.secure && !delimited && !empty });
         });
       });
-      if (r.body) { this.stats.bytesSent += r.body.length; request.end(r.body); } else request.end();
+      if (r.secure?.peerCheck !== true) send();
     });
+  }
+
+  /** With `deviceClockCertificates`: every certificate of the chain must be valid at the XS wall clock. */
+  #deviceValidity(cert: tls.PeerCertificate): Error | undefined {
+    if (!this.deviceClockCertificates) return undefined;
+    const now = this.#services.xs.now;
+    const seen = new Set<unknown>();
+    for (let c: Any = cert; c && !seen.has(c); c = c.issuerCertificate) {
+      seen.add(c);
+      const from = Date.parse(c.valid_from), to = Date.parse(c.valid_to);
+      if (!(from < now && now < to)) {
+        return Object.assign(new Error(`certificate: date validation failed at the device clock ${new Date(now).toISOString()} (${c.subject?.CN ?? "?"} valid ${c.valid_from} – ${c.valid_to})`), { code: "CERT_DEVICE_DATE" });
+      }
+    }
+    return undefined;
   }
 
   /** Power cycle: requests of the old worker are dropped; the session cache (RAM) is lost. */
   reset(): void {
     for (const live of this.#live.values()) { live.closed = true; live.request?.destroy(); }
     this.#live.clear();
+    this.#verdicts.clear();
     this.#session = undefined;
   }
 

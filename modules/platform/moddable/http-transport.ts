@@ -10,9 +10,14 @@
 // `stats.handshakes` counts connections that were not known to resume (all of them on a device, where
 // the socket does not say; the host engine reports resumption).
 //
-// Fingerprint pin (optional): the VTN certificate's OpenADR fingerprint must match; it needs the peer
-// certificate, which the host engine reports and stock SecureSocket does not — without it a pinned
-// transport fails closed ("fingerprint").
+// Fingerprint pin (optional): the VTN certificate's OpenADR fingerprint must match. The check runs in
+// the TLS handshake, after the SDK has verified the chain and the host name and before a byte of the
+// request is sent, through the `secure.verifyPeer(certificate)` callback that the project's
+// `ssl/cert` module (modules/platform/moddable/tls/cert.ts, mapped over the SDK's in the manifest) adds
+// to SecureSocket, and that the host engine implements too. A resumed session carries no certificate
+// and is not checked again (it can only resume a session this device established by a full, checked
+// handshake). A pinned transport whose first handshake never reached the callback (a build without the
+// ssl/cert module) fails closed ("fingerprint").
 // Leaves out: proxies, redirects, HTTP/1.1 keep-alive (not in the legacy client).
 import * as HTTP from "http";
 import SecureSocket from "securesocket";
@@ -52,6 +57,10 @@ export class ModdableHttpTransport implements HttpTransport {
   readonly #o: ModdableTransportOptions;
   readonly #secure: Record<string, unknown> | undefined;
   #active: { abort(): void } | undefined;
+  /** Pin: a full handshake of this transport met the pinned certificate (resumptions rely on it). */
+  #pinChecked = false;
+  /** Pin: the fingerprint of a certificate verifyPeer refused, until the exchange reports the failure. */
+  #pinRefused: string | undefined;
   #closed = false;
 
   constructor(options: ModdableTransportOptions) {
@@ -66,6 +75,18 @@ export class ModdableHttpTransport implements HttpTransport {
         clientCertificates: [toArrayBuffer(tls.certificate)],
         clientKey: toArrayBuffer(tls.key),
       };
+      const pin = tls.vtnFingerprint;
+      if (pin !== undefined) {
+        this.#secure.verifyPeer = (certificate: Uint8Array | ArrayBuffer): boolean => {
+          const actual = openadrFingerprint(certificate instanceof Uint8Array ? certificate : new Uint8Array(certificate));
+          if (actual === pin) {
+            this.#pinChecked = true;
+            return true;
+          }
+          this.#pinRefused = actual;
+          return false;
+        };
+      }
     }
     this.#o = options;
   }
@@ -125,6 +146,7 @@ export class ModdableHttpTransport implements HttpTransport {
         }
       },
     };
+    this.#pinRefused = undefined;
     this.#active = exchange;
     this.stats.requests++;
     try {
@@ -148,16 +170,14 @@ export class ModdableHttpTransport implements HttpTransport {
           const info = self.#connectionInfo(req);
           if (info.resumed === true) self.stats.resumed++;
           else self.stats.handshakes++;
-          if (fingerprint) {
-            if (!info.peerCertificate) {
-              fail(new TransportError("fingerprint", "VTN certificate not available to check the fingerprint pin"));
-              return;
-            }
-            const actual = openadrFingerprint(info.peerCertificate);
+          if (fingerprint && !self.#pinChecked) {
+            // the handshake never reached verifyPeer: a platform without the ssl/cert extension
+            const actual = info.peerCertificate ? openadrFingerprint(info.peerCertificate) : undefined;
             if (actual !== fingerprint) {
-              fail(new TransportError("fingerprint", `VTN fingerprint ${actual} does not match the pin`));
+              fail(new TransportError("fingerprint", actual ? `VTN fingerprint ${actual} does not match the pin` : "VTN certificate was not checked against the pin (no ssl/cert verifyPeer on this platform): refused"));
               return;
             }
+            self.#pinChecked = true;
           }
           handler.onHeaders?.(status, responseHeaders);
           break;
@@ -174,6 +194,12 @@ export class ModdableHttpTransport implements HttpTransport {
           break;
         default:
           if (message < 0) {
+            const refused = self.#pinRefused;
+            self.#pinRefused = undefined;
+            if (refused !== undefined) {
+              fail(new TransportError("fingerprint", `VTN fingerprint ${refused} does not match the pin: refused in the handshake`));
+              return;
+            }
             const reason = typeof etc === "string" ? etc : "connection failed";
             fail(new TransportError(classify(reason), reason));
           }

@@ -26,3 +26,14 @@ declare module "ssl/constants" {
   export const SHA1: number;
   export const SHA256: number;
 }
+
+declare module "ssl/cert-sdk" {
+  /** The SDK's modules/crypt/ssl/ssl_cert.js (untyped upstream). */
+  export default class CertificateManager {
+    constructor(options: Record<string, unknown>);
+    /** Chain, validity and subjectAltName checks of the server's certificates (DER, leaf first). */
+    verify(certs: Uint8Array[], options: Record<string, unknown>): boolean;
+    register(certificate: ArrayBuffer): void;
+    static register(certificate: ArrayBuffer): void;
+  }
+}
