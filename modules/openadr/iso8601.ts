@@ -5,9 +5,10 @@
 // Date-times: `[+-]YYYY[Y…]-MM-DDThh:mm:ss[.f…][Z|±hh:mm]`, any number of fractional digits (kept to
 // the millisecond, truncated), "24:00:00" as the end of the day, surrounding XML whitespace ignored.
 // A date-time without a zone (seen in the wild; the 2.0b XSD makes `Z` optional) is read as UTC.
-// Durations: `[+-]P[nY][nM][nW][nD][T[nH][nM][nS]]`, a decimal fraction on any component, and the
-// bare `nW` the XSD pattern admits. Years and months have no fixed length: they count as 365 and 30
-// days (nominal), which is what a VEN needs for report back-durations and never appears in events.
+// Durations: `[+-]P[nY][nM][nW][nD][T[nH][nM][nS]]` (weeks may combine with other units, as ISO
+// 8601-2 allows), a decimal fraction on any component, and the bare `nW` the XSD pattern admits.
+// Years and months have no fixed length: they count as 365 and 30 days (nominal), which is what a VEN
+// needs for report back-durations and never appears in events.
 
 const MS_PER_SECOND = 1000;
 const MS_PER_MINUTE = 60_000;
