@@ -56,6 +56,7 @@ expose({
     return true;
   },
   status() { return controller?.status; },
+  collect() { const g = (globalThis as unknown as { gc?: () => void }).gc; if (g) g(); return typeof g; },
   wipe() { for (const k of store.keys()) store.delete(k); return store.keys().length; },
   /** Stack probes: one piece of work each (xs.resetPeak() before, xs.peak() after). */
   probe(what: string, port?: number) {

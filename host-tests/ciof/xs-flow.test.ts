@@ -49,7 +49,9 @@ test("XS: a day of slots and a DR event, statuses, service records, shutdown", a
     t.deepEqual(await xs.call("logLines", "error"), []);
     t.deepEqual(xs.errors, []);
     const peak = await xs.peak();
-    t.log(`XS peaks over the day: stack ${peak.peakStack} slots, chunks ${peak.peakChunks} B, slots ${peak.peakSlots}`);
+    await xs.call("collect");
+    const live = await xs.peak();
+    t.log(`XS over the day (ESP32 heap, GC when full): peak stack ${peak.peakStack} slots; live after GC at the end ${live.chunksInUse} chunk bytes, ${live.slotsInUse} slots (host slot 32 B) over the loaded bundle`);
     t.true(peak.peakStack < 512, "within the ESP32 stack");
   } finally {
     await rig.close();

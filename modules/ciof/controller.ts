@@ -365,6 +365,7 @@ export class CiofController {
     const contracts = this.#contracts;
     if (!s || s.problems.length || !contracts) return;
     const o = this.#o;
+    if (!o.clock.valid) return; // contracts in force and timestamps need the real time: wait for it
     const now = o.clock.now();
     const inputs: OutboxInput[] = [];
     const cursors: Record<string, number> = {};
