@@ -52,6 +52,8 @@ function platformPlugin(config: Record<string, unknown>): Plugin {
         if (!existsSync(file)) return { errors: [{ text: `host module for "${args.path}" is not implemented (${file})` }] };
         return { path: file };
       });
+      // Moddable's text/decoder and text/encoder modules: xsnap has both classes as globals.
+      b.onResolve({ filter: /^text\/(decoder|encoder)$/ }, (args) => ({ path: path.join(hostModules, args.path === "text/decoder" ? "text-decoder.ts" : "text-encoder.ts") }));
       b.onResolve({ filter: /^mc\/config$/ }, () => ({ path: "mc/config", namespace: "xs-config" }));
       b.onLoad({ filter: /.*/, namespace: "xs-config" }, () => ({
         contents: `const config = Object.freeze(${JSON.stringify(config)});\nexport default config;\n`,
