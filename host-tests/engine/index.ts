@@ -12,18 +12,21 @@ import type { Network } from "./host/network.ts";
 import type { Preferences } from "./host/preferences.ts";
 import type { SimPins } from "./host-modules/sim-pins.ts";
 
-export type { NetworkFault, NetworkRequestInfo, NetworkStats } from "./host/network.ts";
+export type { NetworkExchange, NetworkFault, NetworkRequestInfo, NetworkStats } from "./host/network.ts";
 export type { WriteFault, PrefEntry } from "./host/preferences.ts";
 
 export { PowerLoss, XsError } from "./worker.ts";
 
 export type HeapProfile = "host" | "esp32";
 
+/** An explicit memory budget (e.g. to search for the smallest heap a workload fits in). */
+export interface HeapBudget { chunks: number; slots: number; stack: number; fixed: boolean }
+
 export interface XsHostOptions {
   /** XS-side entry (repo-relative or absolute), bundled by esbuild. */
   entry: string;
-  /** "host" (grows) | "esp32" (fixed: 78,848 B chunks, 4,928 slots, 512 stack slots). */
-  heap?: HeapProfile;
+  /** "host" (grows) | "esp32" (fixed: 78,848 B chunks, 4,928 slots, 512 stack slots) | an explicit budget. */
+  heap?: HeapProfile | HeapBudget;
   /** Stack slots (overrides the profile's). */
   stack?: number;
   /** Backing directory of the host `preference` module (default: a fresh temp dir, removed at close). */
@@ -161,11 +164,11 @@ export class XsHost {
 
   #workerArgs(): string[] {
     const heap = this.options.heap ?? "host";
-    const profile = HEAP_PROFILES[heap];
+    const profile = typeof heap === "string" ? HEAP_PROFILES[heap] : heap;
     const stack = this.options.stack ?? profile.stack;
     if (!this.worker.patched) {
       if (heap !== "host" || this.options.stack !== undefined) {
-        throw new XsError("exit", `heap "${heap}"/stack need the patched xsnap-worker: run \`npm run postinstall\` (node host-tests/engine/build-xsnap.mjs)`);
+        throw new XsError("exit", `heap "${typeof heap === "string" ? heap : "budget"}"/stack need the patched xsnap-worker: run \`npm run postinstall\` (node host-tests/engine/build-xsnap.mjs)`);
       }
       return [];
     }

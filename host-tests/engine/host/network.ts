@@ -66,7 +66,19 @@ function list<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
+/** One completed (or failed) exchange with its bodies, for message logs (`network.onExchange`). */
+export interface NetworkExchange {
+  readonly info: NetworkRequestInfo;
+  readonly requestBody: Buffer | undefined;
+  /** undefined when the exchange failed before a response (then `error` says why). */
+  readonly status?: number;
+  readonly responseBody?: Buffer;
+  readonly error?: string;
+}
+
 export class Network {
+  /** Called with each exchange's bodies when it completes or fails (real exchanges only, not injected faults). */
+  onExchange: ((exchange: NetworkExchange) => void) | undefined;
   readonly stats: NetworkStats = { requests: 0, connections: 0, handshakes: 0, resumptions: 0, errors: 0, bytesSent: 0, bytesReceived: 0 };
   /** Requests made, in order (all boots). */
   readonly log: NetworkRequestInfo[] = [];
@@ -197,6 +209,7 @@ export class Network {
     const started = this.#services.xs.ticks;
     const work = this.#perform(id, { ip, hostName, port, method: m.method, path: m.path, headers, body, secure: secure ? m.secure : undefined })
       .then((r) => {
+        this.onExchange?.({ info, requestBody: body, status: r.status, responseBody: r.body });
         const at = started + delay;
         this.stats.bytesReceived += r.body.length;
         this.#post(id, { type: "head", status: r.status, headers: r.headers }, at);
@@ -214,6 +227,7 @@ export class Network {
           this.#post(id, { type: "done" }, at);
         }
       }, (error: Error) => {
+        this.onExchange?.({ info, requestBody: body, error: `${(error as Any).code ?? error.name}: ${error.message}` });
         this.#post(id, { type: "error", message: `${(error as Any).code ?? error.name}: ${error.message}` }, started + delay);
       })
       .finally(() => {
