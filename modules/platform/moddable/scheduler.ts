@@ -1,5 +1,8 @@
 // Scheduler over Moddable's `timer` module: one-shot timers on the monotonic clock. Moddable fires
 // timer callbacks on a later turn, never re-entrantly, which is what the Scheduler contract requires.
+// Delays are rounded up to whole milliseconds: Timer and Time.ticks count whole ms, so a fractional
+// delay (a randomised 19,558.7 ms) would fire before its due time and a caller that re-arms for the
+// remainder would spin at one tick.
 import Timer from "timer";
 import type { Scheduler, TimerHandle } from "../types";
 
@@ -15,7 +18,7 @@ export class ModdableScheduler implements Scheduler {
     const timer = Timer.set(() => {
       this.#timers.delete(id);
       callback();
-    }, Math.max(0, delayMs));
+    }, Math.max(0, Math.ceil(delayMs)));
     this.#timers.set(id, timer);
     return handle;
   }
