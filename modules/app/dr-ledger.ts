@@ -1,0 +1,266 @@
+// The DR ledger: one DrRecord per demand-response event the device took part in (the CIOF controller
+// trades them), built from what control saw and did — the event's active period and winning signal
+// from the SignalView, the relay sheds and restores from control's status, the kW before (a baseline
+// of the minutes before the start) and during the event from metering. A record closes once the event
+// has ended and every relay it shed is back (randomised restores come after the end), or at the
+// latest `closeAfterMs` after the end. Events that never became active (cancelled early) leave no record.
+//
+// Persistence: each closed record under its own key ("dr0" … "dr7", by seq), the sequence counter
+// ("dr_seq") written before the record, so a power cut loses at most the record being written and a
+// sequence number is never reused (the CIOF outbox keeps its cursor by seq).
+// Leaves out: the wire form (modules/ciof/mapping.ts), events the VEN answered but never ran.
+
+import type { ActiveSignal, SignalView } from "../control/signals";
+import type { ControlStatus } from "../control/relay-controller";
+import type { DrRecord, DrRecordSource, RelayAction } from "../ciof/types";
+import type { Clock, Log, Store } from "../platform/types";
+
+export interface DrLedgerOptions {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly log: Log;
+  readonly signals: SignalView;
+  /** A record closes at the latest this long after its event ended (default 20 min). */
+  readonly closeAfterMs?: number;
+  /** Baseline window before the event start (default 30 min, ≤ 60 min). */
+  readonly baselineMs?: number;
+  /** Records kept (default 8, ≤ 8). */
+  readonly keep?: number;
+  /** A record closed (called from the caller's turn: reading() or relays()). */
+  readonly onRecord?: (record: DrRecord) => void;
+}
+
+interface Tracked {
+  eventID: string;
+  modificationNumber: number;
+  signalName: string;
+  signalValue: number;
+  opt: "optIn" | "optOut";
+  start: number;
+  plannedEnd: number;
+  /** Wall time the event stopped being active, once it has. */
+  ended: number | undefined;
+  actions: RelayAction[];
+  /** Relays shed for this event and not yet restored. */
+  shed: string[];
+  kwBefore: number;
+  sumKw: number;
+  samples: number;
+}
+
+const MINUTE = 60_000;
+const BUCKETS = 64;
+const MAX_ACTIONS = 8;
+const SEQ_KEY = "dr_seq";
+const CHECK_MS = 15_000;
+
+export class DrLedger implements DrRecordSource {
+  #o: DrLedgerOptions;
+  #closeAfter: number;
+  #baselineMinutes: number;
+  #keep: number;
+  #records: DrRecord[] = [];
+  #seq = 0;
+  #tracked: Tracked[] = [];
+  #relays = new Map<string, { loadOn: boolean; eventID: string | undefined }>();
+  // per-minute kW sums for the baseline
+  #minute = new Float64Array(BUCKETS).fill(-1);
+  #sum = new Float64Array(BUCKETS);
+  #count = new Uint16Array(BUCKETS);
+  #nextCheck = 0;
+
+  constructor(options: DrLedgerOptions) {
+    const { clock, store, log, signals } = options;
+    if (!clock || !store || typeof log !== "function" || !signals) throw new TypeError("DrLedger: clock, store, log and signals are required");
+    const baseline = options.baselineMs ?? 30 * MINUTE;
+    if (!(baseline >= MINUTE && baseline <= 60 * MINUTE)) throw new RangeError("baselineMs must be 1–60 minutes");
+    const keep = options.keep ?? 8;
+    if (!(Number.isInteger(keep) && keep >= 1 && keep <= 8)) throw new RangeError("keep must be 1–8");
+    this.#o = options;
+    this.#closeAfter = options.closeAfterMs ?? 20 * MINUTE;
+    this.#baselineMinutes = Math.round(baseline / MINUTE);
+    this.#keep = keep;
+    this.#load();
+    signals.onChange(() => { this.#nextCheck = 0; });
+  }
+
+  /** Records with seq > `after`, oldest first (DrRecordSource). */
+  recordsAfter(after: number | undefined, limit: number): readonly DrRecord[] {
+    const out: DrRecord[] = [];
+    for (const r of this.#records) {
+      if (after !== undefined && r.seq <= after) continue;
+      if (out.length >= limit) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Events being followed (for status). */
+  get open(): number { return this.#tracked.length; }
+
+  /** A meter reading (kW) at wall time `wall` (valid clock only). Also drives the periodic check. */
+  reading(kw: number, wall: number): void {
+    const m = Math.floor(wall / MINUTE);
+    const b = m % BUCKETS;
+    if (this.#minute[b] !== m) {
+      this.#minute[b] = m;
+      this.#sum[b] = 0;
+      this.#count[b] = 0;
+    }
+    this.#sum[b] += kw;
+    if (this.#count[b] < 65535) this.#count[b]++;
+    for (const t of this.#tracked) {
+      if (t.ended === undefined && wall >= t.start) {
+        t.sumKw += kw;
+        t.samples++;
+      }
+    }
+    if (wall >= this.#nextCheck) this.check(wall);
+  }
+
+  /** Control's status: records sheds and restores against the events that caused them. */
+  relays(status: ControlStatus): void {
+    const now = this.#o.clock.now();
+    if (!this.#o.clock.valid) return;
+    this.check(now);
+    for (const r of status.relays) {
+      const before = this.#relays.get(r.id);
+      this.#relays.set(r.id, { loadOn: r.loadOn, eventID: r.loadOn ? undefined : r.eventID });
+      if (!before) continue;
+      if (before.loadOn && !r.loadOn && r.shed && r.eventID !== undefined) {
+        const t = this.#find(r.eventID);
+        if (t) {
+          this.#action(t, r.id, "shed", now);
+          if (!t.shed.includes(r.id)) t.shed.push(r.id);
+        }
+      } else if (!before.loadOn && r.loadOn && before.eventID !== undefined) {
+        const t = this.#find(before.eventID);
+        if (t) {
+          this.#action(t, r.id, "restore", now);
+          t.shed = t.shed.filter((id) => id !== r.id);
+        }
+      }
+    }
+    this.#closeDue(now);
+  }
+
+  /** Follows events as they become and stop being active; closes records that are due. */
+  check(now: number): void {
+    if (!this.#o.clock.valid) return;
+    this.#nextCheck = now + CHECK_MS;
+    let active: readonly ActiveSignal[];
+    try {
+      active = this.#o.signals.active(now);
+      const next = this.#o.signals.nextChange(now);
+      if (next !== undefined && next > now && next < this.#nextCheck) this.#nextCheck = next;
+    } catch (error) {
+      this.#o.log("warn", "ledger", "signals unavailable", { error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const seen: string[] = [];
+    for (const s of active) {
+      if (s.phase !== "active") continue;
+      let t = this.#find(s.eventID);
+      if (!t || t.ended !== undefined) {
+        if (t) continue; // ended and waiting for restores; a reactivation is a new modification, not a new record
+        if (this.#tracked.length >= 4) this.#close(this.#tracked[0], now, "too many events");
+        t = {
+          eventID: s.eventID, modificationNumber: s.modificationNumber, signalName: s.signalName, signalValue: s.value,
+          opt: s.opt, start: s.start, plannedEnd: s.end, ended: undefined, actions: [], shed: [],
+          kwBefore: this.#baseline(s.start), sumKw: 0, samples: 0,
+        };
+        this.#tracked.push(t);
+        this.#o.log("debug", "ledger", "event active", { eventID: s.eventID });
+      }
+      if (!seen.includes(s.eventID)) {
+        seen.push(s.eventID);
+        t.modificationNumber = s.modificationNumber;
+        t.opt = s.opt;
+        t.plannedEnd = s.end;
+        if (s.signalName === t.signalName && s.value > t.signalValue) t.signalValue = s.value;
+      }
+    }
+    for (const t of this.#tracked) {
+      if (t.ended === undefined && !seen.includes(t.eventID)) t.ended = Math.min(now, t.plannedEnd);
+    }
+    this.#closeDue(now);
+  }
+
+  #closeDue(now: number): void {
+    for (let i = 0; i < this.#tracked.length;) {
+      const t = this.#tracked[i];
+      if (t.ended !== undefined && (t.shed.length === 0 || now >= t.ended + this.#closeAfter)) this.#close(t, now, t.shed.length ? "restore overdue" : "ended");
+      else i++;
+    }
+  }
+
+  #find(eventID: string): Tracked | undefined {
+    for (const t of this.#tracked) if (t.eventID === eventID) return t;
+    return undefined;
+  }
+
+  #action(t: Tracked, relay: string, action: "shed" | "restore", at: number): void {
+    if (t.actions.length >= MAX_ACTIONS) return;
+    t.actions.push(Object.freeze({ relay, action, at }));
+  }
+
+  #baseline(start: number): number {
+    const first = Math.floor(start / MINUTE) - this.#baselineMinutes;
+    let sum = 0;
+    let n = 0;
+    for (let m = first; m < first + this.#baselineMinutes; m++) {
+      const b = m % BUCKETS;
+      if (this.#minute[b] === m && this.#count[b] > 0) {
+        sum += this.#sum[b] / this.#count[b];
+        n++;
+      }
+    }
+    return n ? round3(sum / n) : 0;
+  }
+
+  #close(t: Tracked, now: number, why: string): void {
+    this.#tracked = this.#tracked.filter((x) => x !== t);
+    const seq = this.#seq + 1;
+    const record: DrRecord = Object.freeze({
+      seq, eventId: t.eventID, modificationNumber: t.modificationNumber, signalName: t.signalName, signalValue: t.signalValue,
+      opt: t.opt, start: t.start, end: t.ended ?? now, actions: Object.freeze(t.actions.slice()),
+      kwBefore: t.kwBefore, kwDuring: t.samples ? round3(t.sumKw / t.samples) : 0,
+    });
+    try {
+      this.#o.store.set(SEQ_KEY, String(seq));
+      this.#o.store.set("dr" + (seq % this.#keep), JSON.stringify(record));
+    } catch (error) {
+      this.#o.log("warn", "ledger", "record not persisted", { eventID: t.eventID, error: error instanceof Error ? error.message : String(error) });
+    }
+    this.#seq = seq;
+    this.#records.push(record);
+    while (this.#records.length > this.#keep) this.#records.shift();
+    this.#o.log("info", "ledger", "DR record", { eventID: t.eventID, seq, why, actions: t.actions.length, kwBefore: record.kwBefore, kwDuring: record.kwDuring });
+    this.#o.onRecord?.(record);
+  }
+
+  #load(): void {
+    const store = this.#o.store;
+    let seq = Number(store.get(SEQ_KEY) ?? "0");
+    if (!Number.isInteger(seq) || seq < 0) seq = 0;
+    const records: DrRecord[] = [];
+    for (let i = 0; i < this.#keep; i++) {
+      const text = store.get("dr" + i);
+      if (text === undefined) continue;
+      try {
+        const r = JSON.parse(text) as DrRecord;
+        if (r && Number.isInteger(r.seq) && typeof r.eventId === "string" && Array.isArray(r.actions)) records.push(Object.freeze(r));
+      } catch {
+        this.#o.log("warn", "ledger", "stored record unreadable: ignored", { key: "dr" + i });
+      }
+    }
+    records.sort((a, b) => a.seq - b.seq);
+    for (const r of records) if (r.seq > seq) seq = r.seq;
+    this.#records = records.slice(-this.#keep);
+    this.#seq = seq;
+  }
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
