@@ -6,8 +6,8 @@ import { XmlError } from "./errors";
 
 /** Entry 0 is always the empty string (no prefix, no namespace). */
 export const EMPTY = 0;
-/** Arena bytes per entry (names average ~10 bytes, namespace URIs ~45). */
-export const ARENA_PER_NAME = 12;
+/** Arena bytes per entry (OpenADR local names average 12 bytes, qualified names 15, namespace URIs 45). */
+export const ARENA_PER_NAME = 16;
 /** Entries fit 16-bit arrays (ids, and arena offsets below 64 KB). */
 export const MAX_NAMES = 4096;
 const UNSPLIT = -1;

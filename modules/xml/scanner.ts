@@ -49,11 +49,11 @@ export class Scanner {
   readonly entity = new Uint8Array(ENTITY_MAX);
   // Open elements.
   readonly elementName: Int32Array;
-  readonly elementNs: string[];
-  readonly elementLocal: string[];
+  readonly elementUri: Int16Array; // namespace URI entry of each open element
   readonly nsMark: Int32Array;
   readonly savedText: Uint8Array;
-  readonly pending: (string | undefined)[]; // mixed content: text kept aside when a child started
+  readonly mixed: Uint8Array; // 1 while an open element has text kept aside (mixed content)
+  pending: (string | undefined)[] | undefined = undefined; // that text, by depth (made at the first mixed content)
   readonly mixedLength: Int32Array;
   // Namespace bindings in scope (prefix entry → URI entry), innermost last.
   readonly bindPrefix: Int16Array;
@@ -128,11 +128,10 @@ export class Scanner {
     this.nameBuffer = new Uint8Array(limits.nameBytes);
     const depth = limits.depth;
     this.elementName = new Int32Array(depth);
-    this.elementNs = new Array<string>(depth).fill("");
-    this.elementLocal = new Array<string>(depth).fill("");
+    this.elementUri = new Int16Array(depth);
     this.nsMark = new Int32Array(depth);
     this.savedText = new Uint8Array(depth);
-    this.pending = new Array<string | undefined>(depth).fill(undefined);
+    this.mixed = new Uint8Array(depth);
     this.mixedLength = new Int32Array(depth);
     const bindings = depth * limits.attributes + 1;
     this.bindPrefix = new Int16Array(bindings);
@@ -217,7 +216,8 @@ export class Scanner {
     this.viewOf = undefined;
     this.chunkDataView = undefined;
     this.decoding = -1;
-    this.pending.fill(undefined);
+    this.pending = undefined;
+    this.mixed.fill(0);
     this.mixedLength.fill(0);
     this.attrValue.fill(undefined);
     this.names.drop();
@@ -239,8 +239,9 @@ export class Scanner {
     const NL = names.length;
     const D = this.chunkView(b);
     const EQ = this.elementName;
-    const ENS = this.elementNs;
-    const ELO = this.elementLocal;
+    const EU = this.elementUri;
+    const S = names.strings;
+    const LOC = names.local;
     const EMK = this.nsMark;
     const EST = this.savedText;
     const WSP = WS;
@@ -354,12 +355,12 @@ export class Scanner {
             if (c === 0x3e) {
               // close(), inlined for the usual case: not the root, no mixed content, no tap.
               n = this.depth - 1;
-              if (n !== 0 && !this.tap && this.pending[n] === undefined) {
+              if (n !== 0 && !this.tap && this.mixed[n] === 0) {
                 if (this.txt !== 0 && this.textOut) {
                   if (tl === 0) this.handler.text!("");
                   else this.handler.text!(this.decode(tl, this.textAt));
                 }
-                this.handler.endElement(ENS[n], ELO[n]);
+                this.handler.endElement(S[EU[n]] as string, S[LOC[EQ[n]]] as string);
                 if (this.nsTop !== EMK[n]) this.unbind(EMK[n]);
                 this.txt = EST[n];
                 this.depth = n;
@@ -452,15 +453,14 @@ export class Scanner {
           n = this.depth;
           if (p >= 0 && n !== 0 && n < this.maxDepth && !this.tap && names.current[p] >= 0) {
             EQ[n] = q;
-            ENS[n] = names.strings[names.current[p]] as string;
-            ELO[n] = names.strings[names.local[q]] as string;
+            EU[n] = names.current[p];
             EMK[n] = this.nsTop;
             EST[n] = this.txt;
             this.txt = 0;
             this.depth = n + 1;
             this.lastTag = q;
             this.predict = names.afterStart;
-            this.handler.startElement(ENS[n], ELO[n], NO_ATTRIBUTES);
+            this.handler.startElement(S[EU[n]] as string, S[LOC[q]] as string, NO_ATTRIBUTES);
           } else {
             this.open(q, false, b, j);
           }
@@ -760,9 +760,10 @@ export class Scanner {
     const total = this.mixedLength[d] + tl;
     if (total > this.maxText) throw this.fail("limit-text", this.textAt, `character data longer than ${this.maxText} bytes`);
     this.mixedLength[d] = total;
-    const p = this.pending[d];
     const s = this.textOut && tl > 0 ? this.decode(tl, this.textAt) : "";
-    this.pending[d] = p === undefined ? s : p + s;
+    const pending = (this.pending ??= new Array<string | undefined>(this.maxDepth).fill(undefined));
+    pending[d] = this.mixed[d] === 0 ? s : pending[d] + s;
+    this.mixed[d] = 1;
     return 0;
   }
 
@@ -922,8 +923,7 @@ export class Scanner {
     const ns = S[uri] as string;
     const local = S[names.local[q]] as string;
     this.elementName[d] = q;
-    this.elementNs[d] = ns;
-    this.elementLocal[d] = local;
+    this.elementUri[d] = uri;
     this.nsMark[d] = mark;
     this.savedText[d] = this.txt;
     this.txt = 0;
@@ -944,19 +944,22 @@ export class Scanner {
 
   close(b: Uint8Array, j: number, tl: number): void {
     const d = this.depth - 1;
-    const p = this.pending[d];
-    if (p !== undefined) {
+    let p: string | undefined;
+    if (this.mixed[d] !== 0) {
       // Mixed content: the text was kept aside at each child.
       if (this.mixedLength[d] + tl > this.maxText) throw this.fail("limit-text", this.textAt, `character data longer than ${this.maxText} bytes`);
+      p = (this.pending as (string | undefined)[])[d];
+      (this.pending as (string | undefined)[])[d] = undefined;
       this.mixedLength[d] = 0;
-      this.pending[d] = undefined;
+      this.mixed[d] = 0;
     }
     if (this.txt !== 0 && this.textOut) {
       const s = tl > 0 ? this.decode(tl, this.textAt) : "";
       this.handler.text!(p === undefined ? s : p + s);
     }
     if (this.tap) this.rawTag(b, j, d + 1, d);
-    this.handler.endElement(this.elementNs[d], this.elementLocal[d]);
+    const names = this.names;
+    this.handler.endElement(names.strings[this.elementUri[d]] as string, names.strings[names.local[this.elementName[d]]] as string);
     if (this.nsTop !== this.nsMark[d]) this.unbind(this.nsMark[d]);
     this.txt = this.savedText[d];
     this.depth = d;
