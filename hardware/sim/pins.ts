@@ -34,7 +34,6 @@ export class LocalPins implements SimPins {
     if (typeof options?.defer !== "function") throw new TypeError("defer is required");
     this.#defer = options.defer;
     const ticks = options.ticks;
-    const pins = this;
     const levels = this.#levels;
     const sources = this.#sources;
     const writers = this.#writers;
@@ -102,7 +101,6 @@ export class LocalPins implements SimPins {
 
     this.Digital = Digital;
     this.Analog = Analog;
-    void pins;
   }
 
   setAnalogSource(pin: number, source: Source): void { this.#sources.set(pin, source); }

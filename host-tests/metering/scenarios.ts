@@ -5,7 +5,7 @@ import { Meter } from "../../modules/metering/meter";
 import { Metering } from "../../modules/metering/metering";
 import type { SlotRecord, WindowSource, SampleWindow } from "../../modules/metering/types";
 import { ESP32_ADC, IDEAL_ADC } from "../../hardware/sim/adc";
-import { BaseLoad, Compressor, ConstantLoad, Heater } from "../../hardware/sim/loads";
+import { BaseLoad, Compressor, ConstantLoad } from "../../hardware/sim/loads";
 import { createRig, DEFAULT_WALL } from "../hardware/support/rig";
 import { MemoryStore, memoryLog, VirtualTime, type LogLine } from "../hardware/support/virtual-time";
 import simBoard from "../../hardware/boards/sim";
@@ -105,15 +105,12 @@ function day(c: DayCase) {
     onSlot(slot) { slots.push(slot); },
   });
   // heater (relay2) on a schedule: on 40 min, off 80 min; relay1 (compressor) always supplied
-  const heaterPin = rig.board.relays[1].pin;
-  const relayLevel = (on: boolean) => (on ? 1 : 0); // active-low, NC wiring: energised (0) = load off
   let heaterOn = true;
   const toggle = () => {
     heaterOn = !heaterOn;
     rig.site.model.supply("relay2", heaterOn, rig.time.ticks());
     rig.time.set(toggle, heaterOn ? 2_400_000 : 4_800_000);
   };
-  void heaterPin; void relayLevel;
   rig.time.set(toggle, 1_234_567);
   metering.start();
   rig.time.advance(c.hours * 3_600_000);
@@ -289,4 +286,3 @@ function idle(c: { windows: number; noiseVolts?: number }) {
 }
 
 export const functions = { rms, day, slotRun, reboot, fault, realPower, idle };
-void Heater;

@@ -181,8 +181,8 @@ export class Metering {
     this.#prevValid = reading.valid;
     this.#updateHealth();
     this.#onReading?.(reading);
-    if (this.#onSlot) for (const slot of this.slots.takeClosed()) this.#onSlot(slot);
-    else this.slots.takeClosed();
+    const closed = this.slots.takeClosed();
+    if (this.#onSlot) for (let i = 0; i < closed.length; i++) this.#onSlot(closed[i]);
   }
 
   #updateHealth(): void {

@@ -22,6 +22,7 @@ export interface SlotOptions {
 }
 
 const MINUTE = 60_000;
+const NONE: readonly SlotRecord[] = Object.freeze([]);
 
 export class SlotAccumulator {
   readonly slotMs: number;
@@ -112,7 +113,8 @@ export class SlotAccumulator {
   }
 
   /** Slots closed since the last call, oldest first (each returned once). */
-  takeClosed(): SlotRecord[] {
+  takeClosed(): readonly SlotRecord[] {
+    if (this.#pending.length === 0) return NONE;
     const out = this.#pending;
     this.#pending = [];
     return out;
