@@ -11,8 +11,6 @@ import { CDATA_OPEN, DECLARATION_MAX, ENTITY_MAX, S_BANG, S_BOM, S_CDATA, S_CDAT
 export function markup(s: Scanner, b: Uint8Array, i: number, end: number, base: number): number {
   const tb = s.token;
   const textMax = s.maxText;
-  const NM = NAME;
-  const WSP = WS;
   let state = s.state;
   let run = s.run;
   let tl = s.tl;
@@ -73,19 +71,18 @@ export function markup(s: Scanner, b: Uint8Array, i: number, end: number, base: 
         i++;
         break;
       case S_CDATA: {
-        const CSTOP = CDATA_STOP;
         let lim = end;
         if (lim - i > textMax - tl) lim = i + (textMax - tl);
         while (i < lim) {
           const d = b[i];
-          if (CSTOP[d] !== 0) break;
+          if (CDATA_STOP[d] !== 0) break;
           tb[tl++] = d;
           i++;
         }
         if (i < end) {
           const d = b[i];
           if (d === 0x5d) state = S_CDATA_B1;
-          else if (CSTOP[d] === 0) throw s.fail("limit-text", base + i, `character data longer than ${textMax} bytes`);
+          else if (CDATA_STOP[d] === 0) throw s.fail("limit-text", base + i, `character data longer than ${textMax} bytes`);
           else tl = s.textByte(d, base + i, tl);
           i++;
         }
@@ -116,7 +113,7 @@ export function markup(s: Scanner, b: Uint8Array, i: number, end: number, base: 
         break;
       case S_PI_TARGET: {
         let j = i;
-        while (j < end && NM[b[j]] !== 0) j++;
+        while (j < end && NAME[b[j]] !== 0) j++;
         if (j === end) {
           s.spillName(b, j);
           i = j;
@@ -124,7 +121,7 @@ export function markup(s: Scanner, b: Uint8Array, i: number, end: number, base: 
           piTarget(s, b, j);
           const d = b[j];
           if (d === 0x3f) state = S_PI_Q;
-          else if (WSP[d] !== 0) state = S_PI_BODY;
+          else if (WS[d] !== 0) state = S_PI_BODY;
           else throw s.fail("syntax", base + j, "unexpected byte after a processing-instruction target");
           if (s.declaration) tl = 0;
           i = j + 1;
@@ -174,7 +171,7 @@ export function markup(s: Scanner, b: Uint8Array, i: number, end: number, base: 
             state = s.entityReturn;
             break;
           }
-          if (n === ENTITY_MAX || (NM[d] === 0 && d !== 0x23) || d >= 0x80) throw s.fail("syntax", s.entityAt, "malformed entity or character reference");
+          if (n === ENTITY_MAX || (NAME[d] === 0 && d !== 0x23) || d >= 0x80) throw s.fail("syntax", s.entityAt, "malformed entity or character reference");
           E[n++] = d;
         }
         s.entityLength = n;

@@ -244,9 +244,6 @@ export class Scanner {
     const LOC = names.local;
     const EMK = this.nsMark;
     const EST = this.savedText;
-    const WSP = WS;
-    const NM = NAME;
-    const TSTOP = TEXT_STOP;
     const textMax = this.maxText;
     let i = start;
     let state = this.state;
@@ -254,7 +251,9 @@ export class Scanner {
     let tl = this.tl;
     let k = this.k;
     let kEnd = this.kEnd;
-    // Scratch, declared once: XS pays for block-scoped declarations inside loops.
+    // Scratch, declared once: XS pays for block-scoped declarations inside loops. Module constants are used
+    // directly: XS copies each one a function uses into its frame (a stack slot each), so aliasing one in a
+    // local would only add a slot.
     let c = 0;
     let j = 0;
     let n = 0;
@@ -270,7 +269,7 @@ export class Scanner {
       if (state === S_TEXT) {
         if (run === 0) {
           j = i;
-          while (j < end && WSP[b[j]] !== 0) j++;
+          while (j < end && WS[b[j]] !== 0) j++;
           if (j === end) {
             if (j > i && this.depth > 0) this.stashWhitespace(b, i, j, tl);
             i = j;
@@ -296,7 +295,7 @@ export class Scanner {
           if (lim - i > textMax - tl) lim = i + (textMax - tl);
           while (i < lim) {
             c = b[i];
-            if (TSTOP[c] !== 0) break;
+            if (TEXT_STOP[c] !== 0) break;
             tb[tl] = c;
             tl++;
             i++;
@@ -307,7 +306,7 @@ export class Scanner {
             i++;
             run = 0;
             state = S_LT;
-          } else if (TSTOP[c] === 0) {
+          } else if (TEXT_STOP[c] === 0) {
             throw this.fail("limit-text", base + i, `character data longer than ${textMax} bytes`);
           } else if (c === 0x26) {
             this.entityReturn = S_TEXT;
@@ -375,7 +374,7 @@ export class Scanner {
               i++;
               continue;
             }
-            if (WSP[c] === 0) throw this.mismatch();
+            if (WS[c] === 0) throw this.mismatch();
             state = S_END_TAIL;
             i++;
           } else {
@@ -404,7 +403,7 @@ export class Scanner {
                 while (p < n && b[i + p] === A[k + p]) p++;
               }
             }
-            if (p !== n || NM[b[i + n]] !== 0) hit = 0;
+            if (p !== n || NAME[b[i + n]] !== 0) hit = 0;
           }
           if (hit === 0) {
             this.nameAt = base + i;
@@ -436,7 +435,7 @@ export class Scanner {
           hit = 0;
         } else {
           j = i;
-          while (j < end && NM[b[j]] !== 0) j++;
+          while (j < end && NAME[b[j]] !== 0) j++;
           if (j === end) {
             this.spillName(b, j);
             i = j;
@@ -470,7 +469,7 @@ export class Scanner {
         }
         this.q = q;
         this.nAttr = 0;
-        if (WSP[c] !== 0) state = S_TAG;
+        if (WS[c] !== 0) state = S_TAG;
         else if (c === 0x2f) state = S_EMPTY;
         else throw this.fail("syntax", base + j, "unexpected byte after an element name");
       }
@@ -485,7 +484,7 @@ export class Scanner {
         }
         if (i === end) break;
         c = b[i];
-        if (k !== kEnd || (c !== 0x3e && WSP[c] === 0)) throw this.mismatch();
+        if (k !== kEnd || (c !== 0x3e && WS[c] === 0)) throw this.mismatch();
         i++;
         if (c === 0x3e) {
           this.close(b, i - 1, tl);
@@ -498,7 +497,7 @@ export class Scanner {
       }
 
       if (state === S_END_TAIL) {
-        while (i < end && WSP[b[i]] !== 0) i++;
+        while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         if (b[i] !== 0x3e) throw this.fail("syntax", base + i, "expected '>' to close the end tag");
         this.close(b, i, tl);
@@ -510,7 +509,7 @@ export class Scanner {
       }
 
       if (state === S_TAG) {
-        while (i < end && WSP[b[i]] !== 0) i++;
+        while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         c = b[i];
         if (c === 0x3e) {
@@ -535,7 +534,7 @@ export class Scanner {
 
       if (state === S_ATTR_NAME) {
         j = i;
-        while (j < end && NM[b[j]] !== 0) j++;
+        while (j < end && NAME[b[j]] !== 0) j++;
         if (j === end) {
           this.spillName(b, j);
           i = j;
@@ -544,13 +543,13 @@ export class Scanner {
         this.attributeName(this.nameEnd(b, j));
         c = b[j];
         if (c === 0x3d) state = S_ATTR_QUOTE;
-        else if (WSP[c] !== 0) state = S_ATTR_EQ;
+        else if (WS[c] !== 0) state = S_ATTR_EQ;
         else throw this.fail("syntax", base + j, "expected '=' after an attribute name");
         i = j + 1;
       }
 
       if (state === S_ATTR_EQ) {
-        while (i < end && WSP[b[i]] !== 0) i++;
+        while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         if (b[i] !== 0x3d) throw this.fail("syntax", base + i, "expected '=' after an attribute name");
         state = S_ATTR_QUOTE;
@@ -558,7 +557,7 @@ export class Scanner {
       }
 
       if (state === S_ATTR_QUOTE) {
-        while (i < end && WSP[b[i]] !== 0) i++;
+        while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         c = b[i];
         if (c !== 0x22 && c !== 0x27) throw this.fail("syntax", base + i, "expected a quoted attribute value");
@@ -597,13 +596,12 @@ export class Scanner {
       }
 
       if (state === S_ATTR_VALUE) {
-        const VSTOP = VALUE_STOP;
         const valueMax = this.maxValue;
         lim = end;
         if (lim - i > valueMax - tl) lim = i + (valueMax - tl);
         while (i < lim) {
           c = b[i];
-          if (VSTOP[c] !== 0) break;
+          if (VALUE_STOP[c] !== 0) break;
           tb[tl] = c;
           tl++;
           i++;
@@ -615,7 +613,7 @@ export class Scanner {
           tl = 0;
           state = S_AFTER_VALUE;
           i++;
-        } else if (VSTOP[c] === 0) {
+        } else if (VALUE_STOP[c] === 0) {
           throw this.fail("limit-attribute", base + i, `attribute value longer than ${valueMax} bytes`);
         } else if (c === 0x26) {
           this.entityReturn = S_ATTR_VALUE;
@@ -639,7 +637,7 @@ export class Scanner {
           state = S_TEXT;
           continue;
         }
-        if (WSP[c] !== 0) state = S_TAG;
+        if (WS[c] !== 0) state = S_TAG;
         else if (c === 0x2f) state = S_EMPTY;
         else throw this.fail("syntax", base + i - 1, "expected white space, '>' or '/>' after an attribute value");
       }
