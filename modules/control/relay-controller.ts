@@ -226,7 +226,7 @@ export class RelayController {
     this.#onStatus = options.onStatus;
     // Boot: every relay is as the hardware left it since (about) now; takeover one at a time.
     const now = clock.ticks();
-    const delay = bootMin + (bootMax - bootMin) * random();
+    const delay = Math.round(bootMin + (bootMax - bootMin) * random()); // whole ms: timers count whole ms
     states.forEach((s, i) => {
       s.since = now;
       s.releaseAt = now + delay + i * spacing;
@@ -325,7 +325,7 @@ export class RelayController {
       this.#timer = undefined;
       this.#timerAt = Infinity;
       this.#run();
-    }, Math.max(0, at - this.#clock.ticks()));
+    }, Math.max(0, Math.ceil(at - this.#clock.ticks()))); // rounded up: a timer that fires early would re-arm for a fraction at the same tick
   }
 
   #run(): void {
@@ -434,7 +434,7 @@ export class RelayController {
           reason = "event";
           eventID = signal.eventID;
           if (r.shedRandom > 0) {
-            if (r.shedAt === undefined) r.shedAt = now + r.shedRandom * this.#random();
+            if (r.shedAt === undefined) r.shedAt = now + Math.round(r.shedRandom * this.#random());
             at = r.shedAt;
           }
         } else if (r.offCountsAsShed) {
@@ -453,7 +453,7 @@ export class RelayController {
           target = true;
           if (r.reason === "event") {
             reason = "eventEnd";
-            if (r.restoreAt === undefined) r.restoreAt = now + r.restoreRandom * this.#random();
+            if (r.restoreAt === undefined) r.restoreAt = now + Math.round(r.restoreRandom * this.#random());
             at = r.restoreAt;
           } else {
             reason = "boot";
