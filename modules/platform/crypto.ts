@@ -8,8 +8,10 @@
 export interface Sha256 {
   /** Adds bytes (a view, valid only during the call). */
   update(bytes: Uint8Array): void;
-  /** Ends the hash: the 32-byte digest. The object is spent afterwards. */
+  /** Ends the hash: the 32-byte digest. Call reset() before using the object again. */
   digest(): Uint8Array;
+  /** Starts a new hash with the same object (verifiers keep theirs from message to message). */
+  reset(): void;
 }
 
 /** RSA public key numbers, big-endian unsigned bytes (leading zero bytes allowed). */

@@ -7,10 +7,12 @@ import { host } from "../xs/runtime";
 const encoder = new TextEncoder();
 
 export class Digest {
+  readonly #type: string;
   #id: number;
   #closed = false;
   constructor(type: string) {
-    this.#id = host("crypt.new", { type: String(type) });
+    this.#type = String(type);
+    this.#id = host("crypt.new", { type: this.#type });
   }
   write(data: ArrayBufferLike | ArrayBufferView | string): void {
     if (this.#closed) throw new Error("crypt: can't call digest write after close");
@@ -27,7 +29,7 @@ export class Digest {
     return digest.slice().buffer as ArrayBuffer;
   }
   reset(): void {
-    this.#id = host("crypt.new", { type: "", reuse: this.#id });
+    this.#id = host("crypt.new", { type: this.#type, drop: this.#closed ? undefined : this.#id });
     this.#closed = false;
   }
   process(...parts: (ArrayBufferLike | ArrayBufferView | string)[]): ArrayBuffer {

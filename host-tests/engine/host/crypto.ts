@@ -44,11 +44,8 @@ export class HostCrypto {
   handlers(): Record<string, (m: Any) => unknown> {
     return {
       "crypt.new": (m) => {
-        let type = m.type as string;
-        if (m.reuse !== undefined) {
-          type = this.#digests.get(m.reuse)?.type ?? "";
-          this.#digests.delete(m.reuse);
-        }
+        const type = m.type as string;
+        if (m.drop !== undefined) this.#digests.delete(m.drop); // reset() of an unfinished digest
         const algorithm = DIGESTS[type];
         if (!algorithm) throw new Error("crypt: unsupported digest");
         const id = this.#next++;

@@ -207,6 +207,30 @@ expose({
     return { peakBytes: peak, events, status };
   },
 
+  /** Memory a SignatureVerifier holds once made (buffers, canonicaliser, hashers), measured after a first document. */
+  verifierFixedBytes(bytes: Uint8Array, fingerprint: string): number {
+    const g = globalThis as unknown as { gc(): void };
+    let v: SignatureVerifier | undefined;
+    const decoder = new OadrDecoder({
+      signature: {
+        startElement: (ns, local, attributes) => v!.handler.startElement(ns, local, attributes),
+        text: (value) => v!.handler.text!(value),
+        endElement: (ns, local) => v!.handler.endElement(ns, local),
+      },
+      raw: (b, d) => v!.raw(b, d),
+      onEvent() { /* dropped */ },
+    });
+    g.gc();
+    const [c0, s0] = memory(false);
+    v = new SignatureVerifier({ crypto, fingerprint });
+    for (let i = 0; i < bytes.length; i += 1460) decoder.write(bytes, i, Math.min(bytes.length, i + 1460));
+    decoder.end();
+    v.finish();
+    g.gc();
+    const [c1, s1] = memory(false);
+    return c1 - c0 + (s1 - s0) * 32;
+  },
+
   /** Decode only (the baseline of the compute figures). */
   benchDecode(bytes: Uint8Array, chunk: number): number {
     let events = 0;

@@ -36,19 +36,19 @@ export interface DigestTarget {
 }
 
 export interface C14nLimits {
-  /** Bytes of one start tag as written (default 1024). */
+  /** Bytes of one start tag as written (default 640). */
   tagBytes: number;
   /** Attributes on one element, namespace declarations included (default 16). */
   attributes: number;
-  /** Bytes of namespace prefixes and URIs (and ancestors' xml:* attributes) in scope (default 1024). */
+  /** Bytes of namespace prefixes and URIs (and ancestors' xml:* attributes) in scope (default 512). */
   namespaceBytes: number;
-  /** Namespace declarations (and xml:* attributes) in scope (default 32). */
+  /** Namespace declarations (and xml:* attributes) in scope (default 16). */
   bindings: number;
   /** Output buffer: canonical bytes go to the digests in pieces of this size (default 512). */
   outputBytes: number;
 }
 
-export const C14N_LIMITS: Readonly<C14nLimits> = Object.freeze({ tagBytes: 1024, attributes: 16, namespaceBytes: 1024, bindings: 32, outputBytes: 512 });
+export const C14N_LIMITS: Readonly<C14nLimits> = Object.freeze({ tagBytes: 640, attributes: 16, namespaceBytes: 512, bindings: 16, outputBytes: 512 });
 
 /** What was captured for one request. */
 export interface Capture {
@@ -66,6 +66,16 @@ export interface Capture {
 
 const MAX_CAPTURES = 6;
 const MAX_CHILDREN = 4;
+/** Bytes of the names and Id values the requests look for, together. */
+const REQUEST_BYTES = 256;
+/** Longest name the one-pass tag copy handles (longer ones take the general path). */
+const SHORT_TAG = 64;
+/** Inherited xml:* attributes an apex can take. */
+const XML_INHERITED = 4;
+// attribute record fields (stride A): qname start/end, colon (-1 none), value start/end, kind, namespace binding, shown
+const A = 8, A_NAME = 0, A_NAME_END = 1, A_COLON = 2, A_VALUE = 3, A_VALUE_END = 4, A_KIND = 5, A_NS = 6, A_SHOW = 7;
+// binding record fields (stride B): kind (0 namespace, 1 xml:* attribute), prefix start/end, value end, depth
+const B = 5, B_KIND = 0, B_PREFIX = 1, B_PREFIX_END = 2, B_VALUE_END = 3, B_DEPTH = 4;
 
 // states
 const T_TEXT = 0;
@@ -99,6 +109,8 @@ function asciiTable(chars: readonly number[]): Uint8Array {
 }
 /** Text bytes that need more than a copy. */
 const TEXT_SPECIAL = asciiTable([AMP, LT, GT, CR]);
+/** Start-tag bytes that need a look: the end, quotes, whitespace (a tag without any is a bare name). */
+const TAG_SPECIAL = asciiTable([GT, QUOT, APOS, SPACE, TAB, LF, CR]);
 /** CDATA bytes that need more than a copy. */
 const CDATA_SPECIAL = asciiTable([AMP, LT, GT, CR, RSQB]);
 const WHITE = asciiTable([SPACE, TAB, LF, CR]);
@@ -130,11 +142,6 @@ let textDecoder: { decode(bytes: Uint8Array): string } | undefined;
 function decode(bytes: Uint8Array): string {
   if (textDecoder === undefined) textDecoder = new TextDecoder();
   return textDecoder.decode(bytes);
-}
-
-/** UTF-8 bytes of a string (short strings: names, ids). */
-function utf8(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
 }
 
 function same(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
@@ -190,40 +197,39 @@ function entityValue(e: Uint8Array, n: number): number {
   return -1;
 }
 
-class Request {
-  readonly capture: Capture;
-  /** 0: by element name at a depth, 1: by Id value. */
-  readonly kind: number;
-  readonly name: Uint8Array; // local name (kind 0) or Id value (kind 1)
-  readonly ns: Uint8Array; // kind 0
-  readonly at: number; // kind 0: depth
-  state = C_ARMED;
-  constructor(kind: number, name: Uint8Array, ns: Uint8Array, at: number, target: DigestTarget) {
-    this.kind = kind;
-    this.name = name;
-    this.ns = ns;
-    this.at = at;
-    this.capture = { target, count: 0, depth: 0, ns: "", local: "", done: false };
-  }
-}
+type Slot = { -readonly [K in keyof Capture]: Capture[K] };
 
-/** The scanner; plain properties (see the facade below). */
+/** The scanner; plain properties (see the facade below). Every buffer is allocated here, once. */
 class Core {
   // limits
   readonly tagMax: number;
   readonly attrMax: number;
   readonly arenaMax: number;
   readonly bindMax: number;
-  // output
+  // output, and the requests it goes to
   readonly out: Uint8Array;
   n = 0;
-  readonly active: Request[] = [];
-  // requests
-  readonly requests: Request[] = [];
+  readonly active: Int8Array; // request indexes
+  nActive = 0;
+  /** Bit d: a running capture started at depth d (depths ≥ 31 share bit 31). */
+  activeDepths = 0;
+  // requests (a fixed pool, reused per document)
+  readonly captures: Slot[] = [];
+  readonly rKind = new Uint8Array(MAX_CAPTURES); // 0: element by name at a depth, 1: element by Id
+  readonly rState = new Uint8Array(MAX_CAPTURES);
+  readonly rAt = new Int16Array(MAX_CAPTURES); // kind 0: depth
+  readonly rBytes = new Uint8Array(REQUEST_BYTES);
+  readonly rName = new Int16Array(MAX_CAPTURES * 2); // local name or Id value: [start, end) in rBytes
+  readonly rNs = new Int16Array(MAX_CAPTURES * 2); // kind 0: namespace URI
+  nRequests = 0;
+  rTop = 0;
+  elementsArmed = 0;
+  idsArmed = 0;
   // scanner
   state = T_TEXT;
   crPending = false;
   quote = 0;
+  plain = true;
   readonly tag: Uint8Array;
   tl = 0;
   readonly entity = new Uint8Array(12);
@@ -235,33 +241,21 @@ class Core {
   piData = false;
   depth = 0;
   error: string | undefined = undefined;
-  // attributes of the tag being processed (indexes into tag)
-  readonly aName: Int32Array; // qname start
-  readonly aNameEnd: Int32Array;
-  readonly aColon: Int32Array; // -1 when unprefixed
-  readonly aValue: Int32Array;
-  readonly aValueEnd: Int32Array;
-  readonly aKind: Uint8Array; // 0 attribute, 1 xmlns, 2 xmlns:p, 3 xml:*
-  readonly aNs: Int32Array; // attribute: binding index of its namespace, -1 none, -2 xml
-  readonly aShow: Uint8Array; // declaration rendered below the apex
-  readonly sorted: Int32Array;
+  // attributes of the tag being processed
+  readonly attr: Int16Array;
   na = 0;
-  // bindings: prefix (or xml:* local name) and value in the arena
+  // bindings in scope: prefix (or xml:* local name) and value in the arena
   readonly arena: Uint8Array;
   arenaTop = 0;
-  readonly bKind: Uint8Array; // 0 namespace, 1 xml:* attribute
-  readonly bPrefix: Int32Array;
-  readonly bPrefixEnd: Int32Array;
-  readonly bValueEnd: Int32Array;
-  readonly bDepth: Int32Array;
+  readonly bind: Int16Array;
   bTop = 0;
-  // scratch for the apex
-  readonly pick: Int32Array;
+  // scratch for rendering
+  readonly pick: Int16Array;
+  readonly sorted: Int16Array;
   // structure
   root = "";
   readonly children: string[] = [];
   childCount = 0;
-  anyArmed = false;
 
   constructor(limits: C14nLimits) {
     this.tagMax = limits.tagBytes;
@@ -269,30 +263,21 @@ class Core {
     this.arenaMax = limits.namespaceBytes;
     this.bindMax = limits.bindings;
     this.out = new Uint8Array(limits.outputBytes);
-    this.tag = new Uint8Array(limits.tagBytes + 8);
-    const a = limits.attributes + limits.bindings; // room for inherited xml:* attributes
-    this.aName = new Int32Array(a);
-    this.aNameEnd = new Int32Array(a);
-    this.aColon = new Int32Array(a);
-    this.aValue = new Int32Array(a);
-    this.aValueEnd = new Int32Array(a);
-    this.aKind = new Uint8Array(a);
-    this.aNs = new Int32Array(a);
-    this.aShow = new Uint8Array(a);
-    this.sorted = new Int32Array(a);
+    this.active = new Int8Array(MAX_CAPTURES);
+    this.tag = new Uint8Array(limits.tagBytes);
+    this.attr = new Int16Array((limits.attributes + XML_INHERITED) * A);
     this.arena = new Uint8Array(limits.namespaceBytes);
-    this.bKind = new Uint8Array(limits.bindings);
-    this.bPrefix = new Int32Array(limits.bindings);
-    this.bPrefixEnd = new Int32Array(limits.bindings);
-    this.bValueEnd = new Int32Array(limits.bindings);
-    this.bDepth = new Int32Array(limits.bindings);
-    this.pick = new Int32Array(limits.bindings);
+    this.bind = new Int16Array(limits.bindings * B);
+    this.pick = new Int16Array(limits.bindings);
+    this.sorted = new Int16Array(limits.attributes + XML_INHERITED);
+    for (let r = 0; r < MAX_CAPTURES; r++) this.captures.push({ target: NO_TARGET, count: 0, depth: 0, ns: "", local: "", done: false });
   }
 
   fail(message: string): void {
     if (this.error === undefined) this.error = message;
     this.state = T_FAILED;
-    this.active.length = 0;
+    this.nActive = 0;
+    this.activeDepths = 0;
     this.n = 0;
   }
 
@@ -303,8 +288,7 @@ class Core {
     if (n === 0) return;
     this.n = 0;
     const view = this.out.subarray(0, n);
-    const active = this.active;
-    for (let k = 0; k < active.length; k++) active[k].capture.target.update(view);
+    for (let k = 0; k < this.nActive; k++) this.captures[this.active[k]].target.update(view);
   }
 
   put(c: number): void {
@@ -314,10 +298,16 @@ class Core {
 
   putRange(src: Uint8Array, s: number, e: number): void {
     const out = this.out;
-    for (let i = s; i < e; i++) {
-      if (this.n === out.length) this.flush();
-      out[this.n++] = src[i];
+    if (out.length - this.n < e - s) {
+      for (let i = s; i < e; i++) {
+        if (this.n === out.length) this.flush();
+        out[this.n++] = src[i];
+      }
+      return;
     }
+    let n = this.n;
+    for (let i = s; i < e; i++) out[n++] = src[i];
+    this.n = n;
   }
 
   putAll(src: Uint8Array): void {
@@ -353,17 +343,22 @@ class Core {
 
   // ------------------------------------------------------------ scanning
 
+  /** XmlHandler.raw, bound once (see the facade): a piece of the document with its element depth. */
+  readonly tap = (bytes: Uint8Array, depth: number): void => {
+    if (depth !== 0 && this.state !== T_FAILED) this.write(bytes, 0, bytes.length);
+  };
+
   write(b: Uint8Array, start: number, end: number): void {
     let i = start;
     let state = this.state;
     while (i < end) {
       if (state === T_TEXT) {
-        if (this.active.length === 0) {
+        let c = 0;
+        if (this.nActive === 0) {
           // not capturing: only markup matters
           while (i < end && b[i] !== LT) i++;
           if (i === end) break;
           i++;
-          state = T_LT;
         } else {
           if (this.crPending) {
             this.crPending = false;
@@ -375,7 +370,6 @@ class Core {
           const out = this.out;
           let n = this.n;
           const max = out.length;
-          let c = 0;
           while (i < end) {
             c = b[i];
             if (TEXT_SPECIAL[c] !== 0) break;
@@ -390,37 +384,85 @@ class Core {
           this.n = n;
           if (i === end) break;
           i++;
-          if (c === LT) state = T_LT;
-          else if (c === AMP) {
-            state = T_ENTITY;
-            this.el = 0;
-            this.entityOverflow = false;
-          } else if (c === GT) this.putAll(GT_ESC);
-          else {
-            // CR: a line end (CR LF and lone CR both become LF)
-            this.put(LF);
-            if (i < end) {
-              if (b[i] === LF) i++;
-            } else this.crPending = true;
+          if (c !== LT) {
+            if (c === AMP) {
+              state = T_ENTITY;
+              this.el = 0;
+              this.entityOverflow = false;
+            } else if (c === GT) this.putAll(GT_ESC);
+            else {
+              // CR: a line end (CR LF and lone CR both become LF)
+              this.put(LF);
+              if (i < end) {
+                if (b[i] === LF) i++;
+              } else this.crPending = true;
+            }
+            continue;
           }
         }
+        // b[i - 1] is '<'. Fast paths for the tags most of a document is made of, when seen whole in this
+        // piece: "</name>" and, below depth 2 with no element request armed, "<name>" — both their own
+        // canonical form, neither binding a namespace.
+        if (i < end) {
+          c = b[i];
+          if (this.nActive !== 0) {
+            // while capturing, copy as we scan (one pass); give the bytes back if it is not that simple
+            const j = this.copyTag(b, i, end);
+            if (j > 0) {
+              i = j;
+              if (c === SLASH) {
+                const d = this.depth;
+                if ((this.activeDepths & (1 << d)) === 0 && (this.bTop === 0 || this.bind[(this.bTop - 1) * B + B_DEPTH] !== d)) this.depth = d - 1;
+                else this.closeElement();
+              } else this.depth++;
+              continue;
+            }
+          } else if (c === SLASH) {
+            let j = i + 1;
+            while (j < end && b[j] !== GT && WHITE[b[j]] === 0) j++;
+            if (j < end && b[j] === GT) {
+              const d = this.depth;
+              if ((this.activeDepths & (1 << d)) === 0 && (this.bTop === 0 || this.bind[(this.bTop - 1) * B + B_DEPTH] !== d)) this.depth = d - 1;
+              else this.closeElement();
+              i = j + 1;
+              continue;
+            }
+          } else if (this.depth >= 2 && this.elementsArmed === 0 && c !== BANG && c !== QUESTION) {
+            let j = i;
+            while (j < end) {
+              c = b[j];
+              if (TAG_SPECIAL[c] !== 0 || c === SLASH) break;
+              j++;
+            }
+            if (j < end && c === GT) {
+              this.depth++;
+              i = j + 1;
+              continue;
+            }
+          }
+        }
+        state = T_LT;
       } else if (state === T_START) {
         const tag = this.tag;
+        const max = this.tagMax;
         let tl = this.tl;
         let quote = this.quote;
         let c = 0;
         let closed = false;
         while (i < end) {
           c = b[i++];
-          if (quote !== 0) {
-            if (c === quote) quote = 0;
-          } else if (c === GT) {
-            closed = true;
-            break;
-          } else if (c === QUOT || c === APOS) quote = c;
-          if (tl === this.tagMax) {
+          if (TAG_SPECIAL[c] !== 0) {
+            if (quote !== 0) {
+              if (c === quote) quote = 0;
+            } else if (c === GT) {
+              closed = true;
+              break;
+            } else if (c === QUOT || c === APOS) quote = c;
+            else this.plain = false;
+          }
+          if (tl === max) {
             this.tl = tl;
-            this.fail(`start tag longer than ${this.tagMax} bytes`);
+            this.fail(`start tag longer than ${max} bytes`);
             return;
           }
           tag[tl++] = c;
@@ -429,10 +471,33 @@ class Core {
         this.quote = quote;
         if (closed) {
           const empty = tl > 0 && tag[tl - 1] === SLASH;
-          if (empty) this.tl = tl - 1;
-          this.startTag(empty);
-          if (this.error !== undefined) return;
+          if (this.plain && !empty && this.depth >= 2 && this.elementsArmed === 0) this.bareStart();
+          else {
+            if (empty) this.tl = tl - 1;
+            this.startTag(empty);
+            if (this.error !== undefined) return;
+          }
           this.tl = 0;
+          state = T_TEXT;
+        }
+      } else if (state === T_END) {
+        const tag = this.tag;
+        let tl = this.tl;
+        let c = 0;
+        while (i < end) {
+          c = b[i++];
+          if (c === GT) break;
+          if (WHITE[c] === 0) {
+            if (tl === this.tagMax) {
+              this.fail(`end tag longer than ${this.tagMax} bytes`);
+              return;
+            }
+            tag[tl++] = c;
+          }
+        }
+        this.tl = tl;
+        if (c === GT) {
+          this.endTag();
           state = T_TEXT;
         }
       } else if (state === T_LT) {
@@ -448,7 +513,7 @@ class Core {
           i++;
           state = T_PI_TARGET;
           this.piData = false;
-          if (this.active.length !== 0) {
+          if (this.nActive !== 0) {
             this.put(LT);
             this.put(QUESTION);
           }
@@ -456,23 +521,7 @@ class Core {
           state = T_START;
           this.tl = 0;
           this.quote = 0;
-        }
-      } else if (state === T_END) {
-        let c = 0;
-        while (i < end) {
-          c = b[i++];
-          if (c === GT) break;
-          if (WHITE[c] === 0) {
-            if (this.tl === this.tagMax) {
-              this.fail(`end tag longer than ${this.tagMax} bytes`);
-              return;
-            }
-            this.tag[this.tl++] = c;
-          }
-        }
-        if (c === GT) {
-          this.endTag();
-          state = T_TEXT;
+          this.plain = true;
         }
       } else {
         // rare states
@@ -521,10 +570,8 @@ class Core {
           case T_PI_TARGET:
             if (c === QUESTION || WHITE[c] !== 0) {
               state = c === QUESTION ? T_PI_DATA : T_PI_SPACE;
-              if (c === QUESTION) {
-                this.dashes = 1; // a '?' is held
-              } else this.dashes = 0;
-            } else if (this.active.length !== 0) this.put(c);
+              this.dashes = c === QUESTION ? 1 : 0; // 1: a '?' is held back
+            } else if (this.nActive !== 0) this.put(c);
             break;
           case T_PI_SPACE:
             if (WHITE[c] !== 0) break;
@@ -533,10 +580,9 @@ class Core {
             i--;
             break;
           case T_PI_DATA:
-            // dashes: 1 while a '?' is held back
             if (this.dashes === 1) {
               if (c === GT) {
-                if (this.active.length !== 0) {
+                if (this.nActive !== 0) {
                   this.put(QUESTION);
                   this.put(GT);
                 }
@@ -565,7 +611,7 @@ class Core {
 
   /** A data byte of a PI: the first one is preceded by the space that separates it from the target. */
   piChar(c: number): void {
-    if (this.active.length === 0) return;
+    if (this.nActive === 0) return;
     if (!this.piData) {
       this.piData = true;
       this.put(SPACE);
@@ -575,17 +621,19 @@ class Core {
 
   /** CDATA content from b[i]: escaped text; returns where it stopped (state T_TEXT after "]]>"). */
   cdata(b: Uint8Array, i: number, end: number): number {
-    const capturing = this.active.length !== 0;
+    const capturing = this.nActive !== 0;
     while (i < end) {
       const c = b[i++];
+      if (this.crPending) {
+        this.crPending = false;
+        if (c === LF) continue; // CR LF: the LF went out with the CR
+      }
       if (CDATA_SPECIAL[c] === 0) {
         if (this.brackets !== 0) this.releaseBrackets(capturing);
-        this.crPending = false;
         if (capturing) this.put(c);
         continue;
       }
       if (c === RSQB) {
-        this.crPending = false;
         if (this.brackets === 2) {
           if (capturing) this.put(RSQB);
         } else this.brackets++;
@@ -600,12 +648,7 @@ class Core {
       if (c === CR) {
         if (capturing) this.put(LF);
         this.crPending = true;
-      } else if (c === LF && this.crPending) {
-        this.crPending = false;
-      } else {
-        this.crPending = false;
-        if (capturing) this.putTextChar(c);
-      }
+      } else if (capturing) this.putTextChar(c);
     }
     return i;
   }
@@ -617,10 +660,87 @@ class Core {
 
   // ------------------------------------------------------------ tags
 
+  /**
+   * While capturing, b[i - 1] being '<': copies "<name>" or "</name>" from b[i] to the output and returns
+   * the index after its '>' when the tag is that simple and whole in this piece (and, for a start tag,
+   * below depth 2 with no element request armed); otherwise takes nothing back out and returns 0.
+   */
+  copyTag(b: Uint8Array, i: number, end: number): number {
+    const first = b[i];
+    const endTag = first === SLASH;
+    if (!endTag && (this.depth < 2 || this.elementsArmed !== 0 || first === BANG || first === QUESTION)) return 0;
+    const out = this.out;
+    if (out.length - this.n < SHORT_TAG + 3) this.flush();
+    const mark = this.n;
+    let n = mark;
+    out[n++] = LT;
+    let j = i;
+    if (endTag) {
+      out[n++] = SLASH;
+      j++;
+    }
+    const stop = Math.min(end, j + SHORT_TAG);
+    let c = 0;
+    while (j < stop) {
+      c = b[j];
+      if (TAG_SPECIAL[c] !== 0 || c === SLASH) break;
+      out[n++] = c;
+      j++;
+    }
+    if (j === stop || c !== GT) return 0; // this.n was not moved: the bytes are dropped
+    out[n++] = GT;
+    this.n = n;
+    return j + 1;
+  }
+
+  /** `<name>` (kind LT) or `</name>` (kind SLASH) with the name in b[s, e), to the output. */
+  putTag(kind: number, b: Uint8Array, s: number, e: number): void {
+    const out = this.out;
+    let n = this.n;
+    if (out.length - n < e - s + 3) {
+      this.flush();
+      n = 0;
+      if (out.length < e - s + 3) {
+        this.put(LT);
+        if (kind === SLASH) this.put(SLASH);
+        this.putRange(b, s, e);
+        this.put(GT);
+        return;
+      }
+    }
+    out[n++] = LT;
+    if (kind === SLASH) out[n++] = SLASH;
+    for (let k = s; k < e; k++) out[n++] = b[k];
+    out[n++] = GT;
+    this.n = n;
+  }
+
+  /** A start tag that is only a name below depth 2, no element request armed: its canonical form is itself. */
+  bareStart(): void {
+    this.depth++;
+    if (this.nActive === 0) return;
+    const tl = this.tl;
+    const out = this.out;
+    if (out.length - this.n < tl + 2) {
+      this.put(LT);
+      this.putRange(this.tag, 0, tl);
+      this.put(GT);
+      return;
+    }
+    const tag = this.tag;
+    let n = this.n;
+    out[n++] = LT;
+    for (let k = 0; k < tl; k++) out[n++] = tag[k];
+    out[n++] = GT;
+    this.n = n;
+  }
+
   /** The start tag in tag[0, tl) (without '<' and '>' or "/>"). */
   startTag(empty: boolean): void {
     const tag = this.tag;
     const tl = this.tl;
+    const at = this.attr;
+    const bd = this.bind;
     const depth = this.depth + 1;
     // qualified name
     let i = 0;
@@ -651,55 +771,60 @@ class Core {
       const ve = this.normalizeValue(vs, i);
       if (ve < 0) return this.fail("malformed reference in an attribute value");
       i++;
-      this.aName[na] = s;
-      this.aNameEnd[na] = se;
-      this.aColon[na] = ac;
-      this.aValue[na] = vs;
-      this.aValueEnd[na] = ve;
       let kind = 0;
       if (ac < 0 && same(tag, s, se, XMLNS, 0, 5)) kind = 1;
       else if (ac === s + 5 && same(tag, s, ac, XMLNS, 0, 5)) kind = 2;
       else if (ac === s + 3 && same(tag, s, ac, XML, 0, 3)) kind = 3;
-      this.aKind[na] = kind;
+      const r = na * A;
+      at[r + A_NAME] = s;
+      at[r + A_NAME_END] = se;
+      at[r + A_COLON] = ac;
+      at[r + A_VALUE] = vs;
+      at[r + A_VALUE_END] = ve;
+      at[r + A_KIND] = kind;
+      at[r + A_SHOW] = 0;
       na++;
     }
     this.na = na;
     // namespace declarations: rendered below the apex where they change the value in scope; then bound
     const mark = this.bTop;
     for (let a = 0; a < na; a++) {
-      const kind = this.aKind[a];
+      const r = a * A;
+      const kind = at[r + A_KIND];
       if (kind !== 1 && kind !== 2) continue;
-      const ps = kind === 1 ? this.aName[a] : this.aColon[a] + 1;
-      const pe = kind === 1 ? ps : this.aNameEnd[a];
-      const vs = this.aValue[a];
-      const ve = this.aValueEnd[a];
+      const ps = kind === 1 ? at[r + A_NAME] : at[r + A_COLON] + 1;
+      const pe = kind === 1 ? ps : at[r + A_NAME_END];
+      const vs = at[r + A_VALUE];
+      const ve = at[r + A_VALUE_END];
       const inScope = this.lookup(tag, ps, pe, mark);
       let show: boolean;
       if (inScope < 0) show = ve > vs; // xmlns="" where no default was declared: nothing to render
-      else show = !same(this.arena, this.bPrefixEnd[inScope], this.bValueEnd[inScope], tag, vs, ve);
+      else show = !same(this.arena, bd[inScope * B + B_PREFIX_END], bd[inScope * B + B_VALUE_END], tag, vs, ve);
       if (kind === 2 && pe - ps === 3 && same(tag, ps, pe, XML, 0, 3)) show = false;
-      this.aShow[a] = show ? 1 : 0;
-      this.bind(0, tag, ps, pe, vs, ve, depth);
+      at[r + A_SHOW] = show ? 1 : 0;
+      this.bindOne(0, tag, ps, pe, vs, ve, depth);
       if (this.error !== undefined) return;
     }
     for (let a = 0; a < na; a++) {
-      if (this.aKind[a] !== 3) continue;
-      this.bind(1, tag, this.aColon[a] + 1, this.aNameEnd[a], this.aValue[a], this.aValueEnd[a], depth);
+      const r = a * A;
+      if (at[r + A_KIND] !== 3) continue;
+      this.bindOne(1, tag, at[r + A_COLON] + 1, at[r + A_NAME_END], at[r + A_VALUE], at[r + A_VALUE_END], depth);
       if (this.error !== undefined) return;
     }
     // namespaces of the element and its attributes
     const elementNs = colon < 0 ? this.lookup(tag, 0, 0, this.bTop) : this.lookup(tag, 0, colon, this.bTop);
     if (colon >= 0 && elementNs < 0) return this.fail("unbound element prefix");
     for (let a = 0; a < na; a++) {
-      const kind = this.aKind[a];
-      if (kind === 3) this.aNs[a] = -2;
+      const r = a * A;
+      const kind = at[r + A_KIND];
+      if (kind === 3) at[r + A_NS] = -2;
       else if (kind === 0) {
-        const ac = this.aColon[a];
-        if (ac < 0) this.aNs[a] = -1;
+        const ac = at[r + A_COLON];
+        if (ac < 0) at[r + A_NS] = -1;
         else {
-          const b = this.lookup(tag, this.aName[a], ac, this.bTop);
-          if (b < 0) return this.fail("unbound attribute prefix");
-          this.aNs[a] = b;
+          const found = this.lookup(tag, at[r + A_NAME], ac, this.bTop);
+          if (found < 0) return this.fail("unbound attribute prefix");
+          at[r + A_NS] = found;
         }
       }
     }
@@ -707,60 +832,62 @@ class Core {
     if (depth <= 2) this.structure(depth, colon, nameEnd, elementNs);
 
     // which requests start here
-    let starting = 0; // bit k: requests[k]
-    if (this.anyArmed) {
-      const requests = this.requests;
-      for (let r = 0; r < requests.length; r++) {
-        const q = requests[r];
-        if (q.kind === 0) {
-          if (q.state !== C_ARMED || q.at !== depth) continue;
-          const ls = colon < 0 ? 0 : colon + 1;
-          if (!same(tag, ls, nameEnd, q.name, 0, q.name.length)) continue;
-          if (!this.nsIs(elementNs, q.ns)) continue;
+    let starting = 0; // bit r: request r
+    if (this.elementsArmed !== 0 || this.idsArmed !== 0) {
+      const rb = this.rBytes;
+      for (let r = 0; r < this.nRequests; r++) {
+        const ns = this.rName[r * 2], ne = this.rName[r * 2 + 1];
+        if (this.rKind[r] === 0) {
+          if (this.rState[r] !== C_ARMED || this.rAt[r] !== depth) continue;
+          if (!same(tag, colon < 0 ? 0 : colon + 1, nameEnd, rb, ns, ne)) continue;
+          if (!this.nsIs(elementNs, rb, this.rNs[r * 2], this.rNs[r * 2 + 1])) continue;
+          this.captures[r].count = 1;
         } else {
           let hit = false;
           for (let a = 0; a < na && !hit; a++) {
-            if (this.aKind[a] !== 0) continue;
-            const ls = this.aColon[a] < 0 ? this.aName[a] : this.aColon[a] + 1;
-            if (isIdName(tag, ls, this.aNameEnd[a])) hit = same(tag, this.aValue[a], this.aValueEnd[a], q.name, 0, q.name.length);
+            const x = a * A;
+            if (at[x + A_KIND] !== 0) continue;
+            const ls = at[x + A_COLON] < 0 ? at[x + A_NAME] : at[x + A_COLON] + 1;
+            if (isIdName(tag, ls, at[x + A_NAME_END])) hit = same(tag, at[x + A_VALUE], at[x + A_VALUE_END], rb, ns, ne);
           }
           if (!hit) continue;
-          q.capture.count++;
-          if (q.state !== C_ARMED) continue;
+          this.captures[r].count++;
+          if (this.rState[r] !== C_ARMED) continue;
         }
-        if (q.kind === 0) q.capture.count = 1;
         starting |= 1 << r;
       }
     }
 
     // render for the captures already running
-    if (this.active.length !== 0) {
+    if (this.nActive !== 0) {
       this.renderStart(nameEnd, false);
       if (empty) this.renderEnd(0, nameEnd);
     }
     // and as an apex for each capture starting here
     if (starting !== 0) {
       this.flush();
-      const running = this.active.slice();
-      const requests = this.requests;
-      for (let r = 0; r < requests.length; r++) {
+      for (let r = 0; r < this.nRequests; r++) {
         if ((starting & (1 << r)) === 0) continue;
-        const q = requests[r];
-        q.state = C_ACTIVE;
-        q.capture.depth = depth;
-        q.capture.ns = elementNs < 0 ? "" : decode(this.arena.subarray(this.bPrefixEnd[elementNs], this.bValueEnd[elementNs]));
-        q.capture.local = decode(tag.subarray(colon < 0 ? 0 : colon + 1, nameEnd));
-        this.active.length = 0;
-        this.active.push(q);
+        const capture = this.captures[r];
+        this.rState[r] = C_ACTIVE;
+        if (this.rKind[r] === 0) this.elementsArmed--;
+        capture.depth = depth;
+        capture.ns = elementNs < 0 ? "" : decode(this.arena.subarray(bd[elementNs * B + B_PREFIX_END], bd[elementNs * B + B_VALUE_END]));
+        capture.local = decode(tag.subarray(colon < 0 ? 0 : colon + 1, nameEnd));
+        // render to this capture alone: it is put first in the active list for the time being
+        const first = this.active[0];
+        this.active[0] = r;
+        const saved = this.nActive;
+        this.nActive = 1;
         this.renderStart(nameEnd, true);
-        if (this.error !== undefined) return;
         if (empty) this.renderEnd(0, nameEnd);
         this.flush();
-        running.push(q);
+        this.nActive = saved;
+        this.active[0] = first;
+        if (this.error !== undefined) return;
+        this.active[this.nActive++] = r;
+        this.activeDepths |= 1 << Math.min(depth, 31);
       }
-      this.active.length = 0;
-      for (let k = 0; k < running.length; k++) this.active.push(running[k]);
-      this.refreshArmed();
     }
     if (empty) this.closeElement();
   }
@@ -768,42 +895,61 @@ class Core {
   /** Ends the element at this.depth: drops its bindings, finishes captures that started on it. */
   closeElement(): void {
     const depth = this.depth;
+    const bd = this.bind;
     let top = this.bTop;
-    while (top > 0 && this.bDepth[top - 1] === depth) top--;
+    while (top > 0 && bd[(top - 1) * B + B_DEPTH] === depth) top--;
     if (top !== this.bTop) {
       this.bTop = top;
-      this.arenaTop = top > 0 ? this.bValueEnd[top - 1] : 0;
+      this.arenaTop = top > 0 ? bd[(top - 1) * B + B_VALUE_END] : 0;
     }
-    const active = this.active;
-    for (let k = active.length - 1; k >= 0; k--) {
-      const q = active[k];
-      if (q.capture.depth === depth) {
-        this.flush();
-        q.state = C_DONE;
-        q.capture.done = true;
-        active.splice(k, 1);
-      }
+    for (let k = this.nActive - 1; k >= 0; k--) {
+      const r = this.active[k];
+      const capture = this.captures[r];
+      if (capture.depth !== depth) continue;
+      this.flush();
+      this.rState[r] = C_DONE;
+      capture.done = true;
+      for (let m = k; m < this.nActive - 1; m++) this.active[m] = this.active[m + 1];
+      this.nActive--;
+    }
+    if (this.activeDepths !== 0) {
+      let mask = 0;
+      for (let k = 0; k < this.nActive; k++) mask |= 1 << Math.min(this.captures[this.active[k]].depth, 31);
+      this.activeDepths = mask;
     }
     this.depth = depth - 1;
   }
 
   endTag(): void {
-    if (this.active.length !== 0) this.renderEnd(0, this.tl);
+    if (this.nActive !== 0) this.renderEnd(0, this.tl);
     this.tl = 0;
     this.closeElement();
   }
 
   renderEnd(s: number, e: number): void {
-    this.put(LT);
-    this.put(SLASH);
-    this.putRange(this.tag, s, e);
-    this.put(GT);
+    const out = this.out;
+    if (out.length - this.n < e - s + 3) {
+      this.put(LT);
+      this.put(SLASH);
+      this.putRange(this.tag, s, e);
+      this.put(GT);
+      return;
+    }
+    const tag = this.tag;
+    let n = this.n;
+    out[n++] = LT;
+    out[n++] = SLASH;
+    for (let k = s; k < e; k++) out[n++] = tag[k];
+    out[n++] = GT;
+    this.n = n;
   }
 
   /** `<qname ns-declarations attributes>` in canonical order. */
   renderStart(nameEnd: number, apex: boolean): void {
     const tag = this.tag;
     const arena = this.arena;
+    const bd = this.bind;
+    const at = this.attr;
     this.put(LT);
     this.putRange(tag, 0, nameEnd);
     // namespace declarations: binding indexes to render, sorted by prefix
@@ -812,43 +958,45 @@ class Core {
     if (apex) {
       // every namespace in scope (innermost binding of each prefix), default one only if not empty
       for (let k = this.bTop - 1; k >= 0; k--) {
-        if (this.bKind[k] !== 0) continue;
-        const ps = this.bPrefix[k];
-        const pe = this.bPrefixEnd[k];
+        const x = k * B;
+        if (bd[x + B_KIND] !== 0) continue;
+        const ps = bd[x + B_PREFIX];
+        const pe = bd[x + B_PREFIX_END];
         let shadowed = false;
         for (let m = k + 1; m < this.bTop && !shadowed; m++) {
-          if (this.bKind[m] === 0 && same(arena, this.bPrefix[m], this.bPrefixEnd[m], arena, ps, pe)) shadowed = true;
+          const y = m * B;
+          if (bd[y + B_KIND] === 0 && same(arena, bd[y + B_PREFIX], bd[y + B_PREFIX_END], arena, ps, pe)) shadowed = true;
         }
         if (shadowed) continue;
-        if (pe === this.bValueEnd[k]) continue; // xmlns="" (empty default)
+        if (pe === bd[x + B_VALUE_END]) continue; // xmlns="" (empty default)
         if (pe - ps === 3 && same(arena, ps, pe, XML, 0, 3)) continue;
         pick[np++] = k;
       }
     } else {
-      // the declarations of this element that change the value in scope: its bindings with aShow set
-      let b = this.bTop;
-      while (b > 0 && this.bDepth[b - 1] === this.depth) b--;
+      // the declarations of this element that change the value in scope: its bindings with A_SHOW set
+      let k = this.bTop;
+      while (k > 0 && bd[(k - 1) * B + B_DEPTH] === this.depth) k--;
       for (let a = 0; a < this.na; a++) {
-        const kind = this.aKind[a];
+        const kind = at[a * A + A_KIND];
         if (kind !== 1 && kind !== 2) continue;
-        if (this.aShow[a] !== 0) pick[np++] = b;
-        b++;
+        if (at[a * A + A_SHOW] !== 0) pick[np++] = k;
+        k++;
       }
     }
     // insertion sort by prefix
     for (let x = 1; x < np; x++) {
       const v = pick[x];
       let y = x - 1;
-      while (y >= 0 && order(arena, this.bPrefix[pick[y]], this.bPrefixEnd[pick[y]], arena, this.bPrefix[v], this.bPrefixEnd[v]) > 0) {
+      while (y >= 0 && order(arena, bd[pick[y] * B + B_PREFIX], bd[pick[y] * B + B_PREFIX_END], arena, bd[v * B + B_PREFIX], bd[v * B + B_PREFIX_END]) > 0) {
         pick[y + 1] = pick[y];
         y--;
       }
       pick[y + 1] = v;
     }
     for (let x = 0; x < np; x++) {
-      const k = pick[x];
-      const ps = this.bPrefix[k];
-      const pe = this.bPrefixEnd[k];
+      const k = pick[x] * B;
+      const ps = bd[k + B_PREFIX];
+      const pe = bd[k + B_PREFIX_END];
       this.put(SPACE);
       this.putAll(XMLNS);
       if (pe > ps) {
@@ -857,20 +1005,18 @@ class Core {
       }
       this.put(EQUALS);
       this.put(QUOT);
-      this.putValue(arena, pe, this.bValueEnd[k]);
+      this.putValue(arena, pe, bd[k + B_VALUE_END]);
       this.put(QUOT);
     }
     // attributes (xml:* of the ancestors added at the apex), sorted by namespace URI then local name
     const ord = this.sorted;
     let no = 0;
     for (let a = 0; a < this.na; a++) {
-      const kind = this.aKind[a];
+      const kind = at[a * A + A_KIND];
       if (kind === 0 || kind === 3) ord[no++] = a;
     }
-    let inherited = 0;
-    if (apex) inherited = this.inheritXml(no);
+    if (apex) no += this.inheritXml(no);
     if (this.error !== undefined) return;
-    no += inherited;
     for (let x = 1; x < no; x++) {
       const v = ord[x];
       let y = x - 1;
@@ -884,48 +1030,51 @@ class Core {
       const a = ord[x];
       this.put(SPACE);
       if (a >= this.attrMax) {
-        // inherited xml:* attribute: binding index stored in aNs
-        const k = this.aNs[a];
+        // inherited xml:* attribute: its binding index is in A_NS
+        const k = at[a * A + A_NS] * B;
         this.putAll(XML);
         this.put(COLON);
-        this.putRange(arena, this.bPrefix[k], this.bPrefixEnd[k]);
+        this.putRange(arena, bd[k + B_PREFIX], bd[k + B_PREFIX_END]);
         this.put(EQUALS);
         this.put(QUOT);
-        this.putValue(arena, this.bPrefixEnd[k], this.bValueEnd[k]);
+        this.putValue(arena, bd[k + B_PREFIX_END], bd[k + B_VALUE_END]);
       } else {
-        this.putRange(tag, this.aName[a], this.aNameEnd[a]);
+        this.putRange(tag, at[a * A + A_NAME], at[a * A + A_NAME_END]);
         this.put(EQUALS);
         this.put(QUOT);
-        this.putValue(tag, this.aValue[a], this.aValueEnd[a]);
+        this.putValue(tag, at[a * A + A_VALUE], at[a * A + A_VALUE_END]);
       }
       this.put(QUOT);
     }
     this.put(GT);
   }
 
-  /** Adds the ancestors' xml:* attributes the apex does not carry itself, after ord[0, no); returns how many. */
+  /** Adds the ancestors' xml:* attributes the apex does not carry itself, after sorted[0, no); returns how many. */
   inheritXml(no: number): number {
     const tag = this.tag;
     const arena = this.arena;
+    const bd = this.bind;
+    const at = this.attr;
     let added = 0;
     for (let k = this.bTop - 1; k >= 0; k--) {
-      if (this.bKind[k] !== 1 || this.bDepth[k] === this.depth) continue;
-      const ls = this.bPrefix[k];
-      const le = this.bPrefixEnd[k];
+      const x = k * B;
+      if (bd[x + B_KIND] !== 1 || bd[x + B_DEPTH] === this.depth) continue;
+      const ls = bd[x + B_PREFIX];
+      const le = bd[x + B_PREFIX_END];
       let known = false;
       for (let a = 0; a < this.na && !known; a++) {
-        if (this.aKind[a] === 3 && same(tag, this.aColon[a] + 1, this.aNameEnd[a], arena, ls, le)) known = true;
+        if (at[a * A + A_KIND] === 3 && same(tag, at[a * A + A_COLON] + 1, at[a * A + A_NAME_END], arena, ls, le)) known = true;
       }
       for (let m = k + 1; m < this.bTop && !known; m++) {
-        if (this.bKind[m] === 1 && same(arena, this.bPrefix[m], this.bPrefixEnd[m], arena, ls, le)) known = true;
+        if (bd[m * B + B_KIND] === 1 && same(arena, bd[m * B + B_PREFIX], bd[m * B + B_PREFIX_END], arena, ls, le)) known = true;
       }
       if (known) continue;
-      const slot = this.attrMax + added;
-      if (slot >= this.aNs.length) {
+      if (added === XML_INHERITED) {
         this.fail("too many inherited xml:* attributes");
         return 0;
       }
-      this.aNs[slot] = k;
+      const slot = this.attrMax + added;
+      at[slot * A + A_NS] = k;
       this.sorted[no + added] = slot;
       added++;
     }
@@ -951,29 +1100,29 @@ class Core {
   rsrc: Uint8Array = XML_NS_BYTES;
 
   rangeNs(a: number): void {
-    const k = a >= this.attrMax ? -2 : this.aNs[a];
+    const k = a >= this.attrMax ? -2 : this.attr[a * A + A_NS];
     if (k < 0) {
       this.rsrc = XML_NS_BYTES;
       this.rs = 0;
       this.re = k === -1 ? 0 : XML_NS_BYTES.length;
     } else {
       this.rsrc = this.arena;
-      this.rs = this.bPrefixEnd[k];
-      this.re = this.bValueEnd[k];
+      this.rs = this.bind[k * B + B_PREFIX_END];
+      this.re = this.bind[k * B + B_VALUE_END];
     }
   }
 
   rangeLocal(a: number): void {
     if (a >= this.attrMax) {
-      const k = this.aNs[a];
+      const k = this.attr[a * A + A_NS] * B;
       this.rsrc = this.arena;
-      this.rs = this.bPrefix[k];
-      this.re = this.bPrefixEnd[k];
+      this.rs = this.bind[k + B_PREFIX];
+      this.re = this.bind[k + B_PREFIX_END];
     } else {
-      const c = this.aColon[a];
+      const c = this.attr[a * A + A_COLON];
       this.rsrc = this.tag;
-      this.rs = c < 0 ? this.aName[a] : c + 1;
-      this.re = this.aNameEnd[a];
+      this.rs = c < 0 ? this.attr[a * A + A_NAME] : c + 1;
+      this.re = this.attr[a * A + A_NAME_END];
     }
   }
 
@@ -1006,50 +1155,45 @@ class Core {
 
   // ------------------------------------------------------------ bindings
 
-  bind(kind: number, src: Uint8Array, ps: number, pe: number, vs: number, ve: number, depth: number): void {
+  bindOne(kind: number, src: Uint8Array, ps: number, pe: number, vs: number, ve: number, depth: number): void {
     const top = this.bTop;
     if (top === this.bindMax) return this.fail(`more than ${this.bindMax} namespace declarations in scope`);
     const need = pe - ps + ve - vs;
     if (this.arenaTop + need > this.arenaMax) return this.fail(`namespace declarations in scope exceed ${this.arenaMax} bytes`);
     const arena = this.arena;
+    const bd = this.bind;
+    const x = top * B;
     let at = this.arenaTop;
-    this.bPrefix[top] = at;
+    bd[x + B_PREFIX] = at;
     for (let i = ps; i < pe; i++) arena[at++] = src[i];
-    this.bPrefixEnd[top] = at;
+    bd[x + B_PREFIX_END] = at;
     for (let i = vs; i < ve; i++) arena[at++] = src[i];
-    this.bValueEnd[top] = at;
-    this.bKind[top] = kind;
-    this.bDepth[top] = depth;
+    bd[x + B_VALUE_END] = at;
+    bd[x + B_KIND] = kind;
+    bd[x + B_DEPTH] = depth;
     this.arenaTop = at;
     this.bTop = top + 1;
   }
 
-  /** Innermost namespace binding of prefix src[s, e) among bindings[0, below); -1 when unbound (the xml prefix: -1 too). */
+  /** Innermost namespace binding of prefix src[s, e) among bindings[0, below); -1 when unbound. */
   lookup(src: Uint8Array, s: number, e: number, below: number): number {
     const arena = this.arena;
+    const bd = this.bind;
     for (let k = below - 1; k >= 0; k--) {
-      if (this.bKind[k] === 0 && same(arena, this.bPrefix[k], this.bPrefixEnd[k], src, s, e)) return k;
+      const x = k * B;
+      if (bd[x + B_KIND] === 0 && same(arena, bd[x + B_PREFIX], bd[x + B_PREFIX_END], src, s, e)) return k;
     }
     return -1;
   }
 
-  nsIs(binding: number, ns: Uint8Array): boolean {
-    if (binding < 0) return ns.length === 0;
-    return same(this.arena, this.bPrefixEnd[binding], this.bValueEnd[binding], ns, 0, ns.length);
-  }
-
-  refreshArmed(): void {
-    let any = false;
-    for (let r = 0; r < this.requests.length; r++) {
-      const q = this.requests[r];
-      if (q.state === C_ARMED || q.kind === 1) any = true;
-    }
-    this.anyArmed = any;
+  nsIs(binding: number, ns: Uint8Array, s: number, e: number): boolean {
+    if (binding < 0) return e === s;
+    return same(this.arena, this.bind[binding * B + B_PREFIX_END], this.bind[binding * B + B_VALUE_END], ns, s, e);
   }
 
   /** Records the expanded names of the root and its children. */
   structure(depth: number, colon: number, nameEnd: number, elementNs: number): void {
-    const ns = elementNs < 0 ? "" : decode(this.arena.subarray(this.bPrefixEnd[elementNs], this.bValueEnd[elementNs]));
+    const ns = elementNs < 0 ? "" : decode(this.arena.subarray(this.bind[elementNs * B + B_PREFIX_END], this.bind[elementNs * B + B_VALUE_END]));
     const name = `{${ns}}${decode(this.tag.subarray(colon < 0 ? 0 : colon + 1, nameEnd))}`;
     if (depth === 1) this.root = name;
     else {
@@ -1057,7 +1201,67 @@ class Core {
       this.childCount++;
     }
   }
+
+  /** Adds a request; returns its capture. */
+  request(kind: number, name: string, ns: string, depth: number, target: DigestTarget): Capture {
+    const r = this.nRequests;
+    if (r === MAX_CAPTURES) throw new RangeError(`at most ${MAX_CAPTURES} captures per document`);
+    this.rTop = this.store(name, r * 2, this.rName);
+    this.rTop = this.store(ns, r * 2, this.rNs);
+    this.rKind[r] = kind;
+    this.rState[r] = C_ARMED;
+    this.rAt[r] = depth;
+    if (kind === 0) this.elementsArmed++;
+    else this.idsArmed++;
+    this.nRequests = r + 1;
+    const capture = this.captures[r];
+    capture.target = target;
+    capture.count = 0;
+    capture.depth = 0;
+    capture.ns = "";
+    capture.local = "";
+    capture.done = false;
+    return capture;
+  }
+
+  /** Copies the UTF-8 of s into rBytes; its range goes to ranges[at], ranges[at + 1]. */
+  store(s: string, at: number, ranges: Int16Array): number {
+    const bytes = this.rBytes;
+    let top = this.rTop;
+    ranges[at] = top;
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) c = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+      if (top + 4 > REQUEST_BYTES) throw new RangeError(`names and Ids to capture exceed ${REQUEST_BYTES} bytes`);
+      top = putUtf8(bytes, top, c);
+    }
+    ranges[at + 1] = top;
+    return top;
+  }
+
+  reset(): void {
+    this.state = T_TEXT;
+    this.crPending = false;
+    this.tl = 0;
+    this.n = 0;
+    this.depth = 0;
+    this.bTop = 0;
+    this.arenaTop = 0;
+    this.error = undefined;
+    this.nActive = 0;
+    this.activeDepths = 0;
+    this.nRequests = 0;
+    this.rTop = 0;
+    this.elementsArmed = 0;
+    this.idsArmed = 0;
+    this.root = "";
+    this.children.length = 0;
+    this.childCount = 0;
+    for (let r = 0; r < MAX_CAPTURES; r++) this.captures[r].target = NO_TARGET;
+  }
 }
+
+const NO_TARGET: DigestTarget = Object.freeze({ update(): void { /* nothing */ } });
 
 /** Streaming inclusive C14N 1.0 of chosen elements into digests. One per document at a time; reset() between. */
 export class C14nStream {
@@ -1069,65 +1273,46 @@ export class C14nStream {
     for (const key of Object.keys(C14N_LIMITS) as (keyof C14nLimits)[]) {
       const v = limits[key];
       if (v === undefined) continue;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 16 || v > 0x100000) throw new RangeError(`c14n limits.${key} must be an integer in [16, 1048576]`);
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 16 || v > 32767) throw new RangeError(`c14n limits.${key} must be an integer in [16, 32767]`);
       l[key] = v;
     }
-    this.#limits = l;
+    if (l.bindings > 127 || l.attributes > 127) throw new RangeError("c14n limits.bindings and limits.attributes must be at most 127");
+    this.#limits = Object.freeze(l);
     this.#core = new Core(l);
   }
 
   /** XmlHandler.raw: the document's bytes in order with their element depth (depth 0 is skipped). */
   write(bytes: Uint8Array, depth: number): void {
-    if (depth === 0) return;
-    const core = this.#core;
-    if (core.state === T_FAILED) return;
-    core.write(bytes, 0, bytes.length);
+    this.#core.tap(bytes, depth);
+  }
+
+  /** The same as a bound function, to hand to OadrDecoderOptions.raw / XmlHandler.raw directly. */
+  get tap(): (bytes: Uint8Array, depth: number) => void {
+    return this.#core.tap;
   }
 
   /** Ends the document: flushes, and tells whether a capture is still open. */
   end(): void {
     const core = this.#core;
     core.flush();
-    if (core.error === undefined && core.active.length !== 0) core.fail("document ended inside a canonicalised element");
+    if (core.error === undefined && core.nActive !== 0) core.fail("document ended inside a canonicalised element");
   }
 
   /** Forgets the document and every request. */
   reset(): void {
-    const core = this.#core;
-    core.state = T_TEXT;
-    core.crPending = false;
-    core.tl = 0;
-    core.n = 0;
-    core.depth = 0;
-    core.bTop = 0;
-    core.arenaTop = 0;
-    core.error = undefined;
-    core.active.length = 0;
-    core.requests.length = 0;
-    core.anyArmed = false;
-    core.root = "";
-    core.children.length = 0;
-    core.childCount = 0;
+    this.#core.reset();
   }
 
   /** Canonicalises the next element at `depth` named {ns}local (with its content) into `target`. */
   captureElement(depth: number, ns: string, local: string, target: DigestTarget): Capture {
-    return this.#request(0, utf8(local), utf8(ns), depth, target);
+    if (typeof target?.update !== "function") throw new TypeError("target must have update(bytes)");
+    return this.#core.request(0, local, ns, depth, target);
   }
 
   /** Canonicalises the element whose Id (or ID, id) attribute is `id` into `target`; counts every match. */
   captureId(id: string, target: DigestTarget): Capture {
-    return this.#request(1, utf8(id), new Uint8Array(0), 0, target);
-  }
-
-  #request(kind: number, name: Uint8Array, ns: Uint8Array, at: number, target: DigestTarget): Capture {
-    const core = this.#core;
-    if (core.requests.length === MAX_CAPTURES) throw new RangeError(`at most ${MAX_CAPTURES} captures per document`);
     if (typeof target?.update !== "function") throw new TypeError("target must have update(bytes)");
-    const q = new Request(kind, name, ns, at, target);
-    core.requests.push(q);
-    core.anyArmed = true;
-    return q.capture;
+    return this.#core.request(1, id, "", 0, target);
   }
 
   /** Why canonicalisation stopped (a bound exceeded, bytes it could not read), or undefined. */

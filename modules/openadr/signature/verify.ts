@@ -108,15 +108,38 @@ function base64Text(text: string): Uint8Array | undefined {
   return base64Decode(new TextEncoder().encode(text));
 }
 
-interface Reference {
-  uri: string;
-  transforms: string[];
-  digestMethod?: string;
-  digestValue?: Uint8Array;
-  digestMalformed: boolean;
-  capture?: Capture;
-  hash?: Sha256;
+/** Copies `from` into the end of `to` (zeros before it); false when it does not fit. */
+function rightAlign(to: Uint8Array, from: Uint8Array): boolean {
+  if (from.length > to.length) return false;
+  to.fill(0, 0, to.length - from.length);
+  to.set(from, to.length - from.length);
+  return true;
 }
+
+/** A Reference of SignedInfo; the verifier keeps MAX_REFERENCES of these and reuses them. */
+class Reference {
+  uri = "";
+  /** Transforms: how many, and the first one that is not inclusive C14N 1.0 ("" if none). */
+  transforms = 0;
+  badTransform = "";
+  digestMethod: string | undefined = undefined;
+  readonly digestValue = new Uint8Array(32);
+  /** 0: none, 1: read, -1: not a Base64 SHA-256 digest. */
+  digestState = 0;
+  capture: Capture | undefined = undefined;
+  hash: Sha256 | undefined = undefined;
+  clear(): void {
+    this.uri = "";
+    this.transforms = 0;
+    this.badTransform = "";
+    this.digestMethod = undefined;
+    this.digestState = 0;
+    this.capture = undefined;
+  }
+}
+
+const MAX_SIGNATURE_BYTES = 512; // RSA 4096
+const MAX_EXPONENT_BYTES = 8;
 
 export class SignatureVerifier {
   /** OadrDecoderOptions.signature: receives the ds:Signature subtree. */
@@ -140,14 +163,21 @@ export class SignatureVerifier {
   #order = 0; // Signature children: 1 after SignedInfo, 2 after SignatureValue
   #c14nMethod: string | undefined;
   #signatureMethod: string | undefined;
-  #references: Reference[] = [];
+  // per-document state lives in these, allocated once
+  readonly #pool: Reference[] = [];
+  #nReferences = 0;
   #signedInfo: Capture | undefined;
-  #signedInfoHash: Sha256 | undefined;
-  #signatureValue: Uint8Array | undefined;
+  /** SignedInfo's hash while it streams; at its end the digest goes to #signedInfoDigest and the object hashes the certificate. */
+  #hash: Sha256 | undefined;
+  readonly #signedInfoDigest = new Uint8Array(32);
+  readonly #signatureBuffer = new Uint8Array(MAX_SIGNATURE_BYTES);
+  #signatureLength = -1; // -1: none, 0: not Base64
   #certificates = 0;
   #certificateError: string | undefined;
   #certificateFingerprint: string | undefined;
-  #key: RsaPublicKey | undefined;
+  /** The signer's key, right-aligned in fixed buffers (leading zeros are allowed). */
+  readonly #key: RsaPublicKey = { modulus: new Uint8Array(MAX_SIGNATURE_BYTES), exponent: new Uint8Array(MAX_EXPONENT_BYTES) };
+  #haveKey = false;
   #objectId: string | undefined; // Id of the ds:Object being read
   #replays = 0;
   #replayObject: string | undefined;
@@ -175,8 +205,7 @@ export class SignatureVerifier {
     this.#nonceValues = new Array<string>(nonces).fill("");
     this.#nonceTimes = new Array<number>(nonces).fill(0);
     this.#c14n = new C14nStream(options.limits);
-    const c14n = this.#c14n;
-    this.raw = (bytes, depth) => c14n.write(bytes, depth);
+    this.raw = this.#c14n.tap;
     this.handler = {
       startElement: (ns, local, attributes) => this.#start(ns, local, attributes),
       text: (value) => this.#text(value),
@@ -199,14 +228,14 @@ export class SignatureVerifier {
     this.#order = 0;
     this.#c14nMethod = undefined;
     this.#signatureMethod = undefined;
-    this.#references = [];
+    for (let i = 0; i < this.#nReferences; i++) this.#pool[i].clear();
+    this.#nReferences = 0;
     this.#signedInfo = undefined;
-    this.#signedInfoHash = undefined;
-    this.#signatureValue = undefined;
+    this.#signatureLength = -1;
     this.#certificates = 0;
     this.#certificateError = undefined;
     this.#certificateFingerprint = undefined;
-    this.#key = undefined;
+    this.#haveKey = false;
     this.#objectId = undefined;
     this.#replays = 0;
     this.#replayObject = undefined;
@@ -239,8 +268,8 @@ export class SignatureVerifier {
       this.#signatures++;
       if (this.#signatures === 1) {
         // the first child named ds:SignedInfo is canonicalised into the SignedInfo hash
-        this.#signedInfoHash = this.#crypto.sha256();
-        this.#signedInfo = this.#c14n.captureElement(this.#c14n.depth + 1, NS_DS, "SignedInfo", this.#signedInfoHash);
+        const hash = this.#hasher();
+        this.#signedInfo = this.#c14n.captureElement(this.#c14n.depth + 1, NS_DS, "SignedInfo", hash);
       }
     } else {
       code = classify(parent, ns, local);
@@ -262,19 +291,26 @@ export class SignatureVerifier {
       case E_SIGNATURE_METHOD:
         this.#signatureMethod = attribute(attributes, "Algorithm") ?? "";
         break;
-      case E_REFERENCE:
-        if (this.#references.length === MAX_REFERENCES) this.#problem(`more than ${MAX_REFERENCES} references`);
-        else this.#references.push({ uri: attribute(attributes, "URI") ?? "", transforms: [], digestMalformed: false });
+      case E_REFERENCE: {
+        if (this.#nReferences === MAX_REFERENCES) {
+          this.#problem(`more than ${MAX_REFERENCES} references`);
+          break;
+        }
+        if (this.#nReferences === this.#pool.length) this.#pool.push(new Reference());
+        const reference = this.#pool[this.#nReferences++];
+        reference.uri = attribute(attributes, "URI") ?? "";
         break;
+      }
       case E_TRANSFORM: {
-        const reference = this.#references[this.#references.length - 1];
+        const reference = this.#reference();
         if (reference === undefined) break;
-        if (reference.transforms.length === MAX_TRANSFORMS) this.#problem(`more than ${MAX_TRANSFORMS} transforms in a reference`);
-        else reference.transforms.push(attribute(attributes, "Algorithm") ?? "");
+        if (++reference.transforms > MAX_TRANSFORMS) this.#problem(`more than ${MAX_TRANSFORMS} transforms in a reference`);
+        const algorithm = attribute(attributes, "Algorithm") ?? "";
+        if (algorithm !== ALG_C14N && reference.badTransform === "") reference.badTransform = algorithm || "(none)";
         break;
       }
       case E_DIGEST_METHOD: {
-        const reference = this.#references[this.#references.length - 1];
+        const reference = this.#reference();
         if (reference !== undefined) reference.digestMethod = attribute(attributes, "Algorithm") ?? "";
         break;
       }
@@ -291,6 +327,19 @@ export class SignatureVerifier {
     }
   }
 
+  /** The Reference being read. */
+  #reference(): Reference | undefined {
+    return this.#nReferences === 0 ? undefined : this.#pool[this.#nReferences - 1];
+  }
+
+  /** The object that hashes SignedInfo, then the certificate (made once). */
+  #hasher(): Sha256 {
+    let hash = this.#hash;
+    if (hash === undefined) this.#hash = hash = this.#crypto.sha256();
+    else hash.reset();
+    return hash;
+  }
+
   /** True while inside a ds:Object child of the Signature. */
   #insideObject(): boolean {
     return this.#depth >= 2 && this.#stack[1] === E_OBJECT;
@@ -301,16 +350,21 @@ export class SignatureVerifier {
     if (d < 0 || d >= MAX_DEPTH || this.#signatures !== 1) return;
     switch (this.#stack[d]) {
       case E_DIGEST_VALUE: {
-        const reference = this.#references[this.#references.length - 1];
+        const reference = this.#reference();
         if (reference === undefined) break;
         const bytes = base64Text(value);
-        if (bytes === undefined || bytes.length !== 32) reference.digestMalformed = true;
-        else reference.digestValue = bytes;
+        if (bytes === undefined || bytes.length !== 32) reference.digestState = -1;
+        else {
+          reference.digestValue.set(bytes);
+          reference.digestState = 1;
+        }
         break;
       }
-      case E_SIGNATURE_VALUE:
-        this.#signatureValue = base64Text(value) ?? new Uint8Array(0);
+      case E_SIGNATURE_VALUE: {
+        const bytes = base64Text(value);
+        this.#signatureLength = bytes !== undefined && rightAlign(this.#signatureBuffer, bytes) ? bytes.length : 0;
         break;
+      }
       case E_X509_CERTIFICATE:
         if (++this.#certificates === 1) this.#certificate(value);
         break;
@@ -330,10 +384,14 @@ export class SignatureVerifier {
     if (d >= MAX_DEPTH || this.#signatures !== 1) return;
     const code = this.#stack[d];
     if (code === E_SIGNED_INFO) {
+      // its hash is complete (the canonicaliser flushed at its end tag)
+      if (this.#signedInfo?.done) this.#signedInfoDigest.set(this.#hash!.digest());
       // SignedInfo is known: canonicalise the referenced elements as they come
-      for (const reference of this.#references) {
+      for (let i = 0; i < this.#nReferences; i++) {
+        const reference = this.#pool[i];
         if (reference.uri.length < 2 || reference.uri[0] !== "#") continue;
-        reference.hash = this.#crypto.sha256();
+        if (reference.hash === undefined) reference.hash = this.#crypto.sha256();
+        else reference.hash.reset();
         reference.capture = this.#c14n.captureId(reference.uri.slice(1), reference.hash);
       }
     } else if (code === E_OBJECT) {
@@ -348,12 +406,13 @@ export class SignatureVerifier {
       this.#certificateError = "X509Certificate is not valid Base64";
       return;
     }
-    const hash = this.#crypto.sha256();
+    const hash = this.#hasher();
     hash.update(der);
     this.#certificateFingerprint = fingerprintOf(hash.digest());
     try {
       const key = certificatePublicKey(der);
-      this.#key = { modulus: key.modulus.slice(), exponent: key.exponent.slice() };
+      if (!rightAlign(this.#key.modulus, key.modulus) || !rightAlign(this.#key.exponent, key.exponent)) this.#certificateError = "X509Certificate: RSA key larger than 4096 bits or exponent over 64 bits";
+      else this.#haveKey = true;
     } catch (error) {
       this.#certificateError = `X509Certificate: ${error instanceof DerError ? error.message : String(error)}`;
     }
@@ -388,13 +447,13 @@ export class SignatureVerifier {
     if (this.#order < 2 || this.#signedInfo === undefined || !this.#signedInfo.done) return invalid("Signature needs SignedInfo and SignatureValue");
     if (this.#c14nMethod !== ALG_C14N) return invalid(`unsupported CanonicalizationMethod ${this.#c14nMethod ?? "(none)"}`);
     if (this.#signatureMethod !== ALG_RSA_SHA256) return invalid(`unsupported SignatureMethod ${this.#signatureMethod ?? "(none)"}`);
-    const references = this.#references;
+    const references = this.#pool.slice(0, this.#nReferences);
     if (references.length === 0) return invalid("SignedInfo has no Reference");
     for (const r of references) {
       if (r.uri.length < 2 || r.uri[0] !== "#") return invalid(`Reference URI "${r.uri}" is not a same-document "#id"`);
-      for (const t of r.transforms) if (t !== ALG_C14N) return invalid(`unsupported Transform ${t} in Reference ${r.uri}`);
+      if (r.badTransform !== "") return invalid(`unsupported Transform ${r.badTransform} in Reference ${r.uri}`);
       if (r.digestMethod !== ALG_SHA256) return invalid(`unsupported DigestMethod ${r.digestMethod ?? "(none)"} in Reference ${r.uri}`);
-      if (r.digestMalformed || r.digestValue === undefined) return invalid(`DigestValue of Reference ${r.uri} is not a Base64 SHA-256 digest`);
+      if (r.digestState !== 1) return invalid(`DigestValue of Reference ${r.uri} is not a Base64 SHA-256 digest`);
     }
     if (this.#replays === 0) return invalid("no dsp:ReplayProtect in the Signature");
     if (this.#replays > 1) return invalid("more than one dsp:ReplayProtect");
@@ -421,14 +480,13 @@ export class SignatureVerifier {
     }
     // digests, then the signature over SignedInfo
     for (const r of references) {
-      if (!equalBytes(r.hash!.digest(), r.digestValue!)) return invalid(`digest mismatch for Reference ${r.uri}`);
+      if (!equalBytes(r.hash!.digest(), r.digestValue)) return invalid(`digest mismatch for Reference ${r.uri}`);
     }
-    const signedInfoHash = this.#signedInfoHash!.digest();
-    const value = this.#signatureValue;
-    if (value === undefined || value.length === 0) return invalid("SignatureValue is not valid Base64");
+    if (this.#signatureLength <= 0 || !this.#haveKey) return invalid("SignatureValue is not valid Base64");
+    const value = this.#signatureBuffer.subarray(MAX_SIGNATURE_BYTES - this.#signatureLength);
     let verified = false;
     try {
-      verified = this.#crypto.rsaVerify(this.#key!, signedInfoHash, value);
+      verified = this.#crypto.rsaVerify(this.#key, this.#signedInfoDigest, value);
     } catch (error) {
       return invalid(`SignatureValue: ${error instanceof Error ? error.message : String(error)}`);
     }

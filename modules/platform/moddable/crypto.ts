@@ -29,6 +29,9 @@ class ModdableSha256 implements Sha256 {
   digest(): Uint8Array {
     return new Uint8Array(this.#digest.close());
   }
+  reset(): void {
+    this.#digest.reset();
+  }
 }
 
 export function createModdableCrypto(): SignatureCrypto {
