@@ -1,8 +1,11 @@
-// Bundles an XS-side entry for the host engine with esbuild: the engine runtime first, then the entry;
+// Prepares an XS-side entry for the host engine with esbuild: the engine runtime first, then the entry,
+// loaded by XS as separate ES modules (see bundle());
 // firmware platform modules (timer, preference, http, embedded:io/* ...) are mapped to the host
 // implementations in host-modules/, `mc/config` to the manifest's config merged with the test's.
-import { build, type Plugin } from "esbuild";
-import { existsSync, readFileSync } from "node:fs";
+import { build, transform, type Plugin } from "esbuild";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "./worker.ts";
 
@@ -63,32 +66,105 @@ function platformPlugin(config: Record<string, unknown>): Plugin {
   };
 }
 
-/** Returns the bundle as one script (IIFE) for xsnap's `e` command. */
+/**
+ * Returns a script for xsnap's `e` command that loads the entry as separate ES modules.
+ *
+ * Why modules and not one bundle: XS keeps every top-level binding of a script or module on the stack
+ * while that script or module body runs. One bundle puts the top-level bindings of every module in one
+ * frame (the VEN entry needed 887 stack slots just to load as an IIFE, 578 as one flat script; 600
+ * top-level `const`s cost ≈570 slots). On the device each module is separate (and preloaded), so the
+ * host does the same: esbuild resolves the module graph once (metafile, platform modules mapped to
+ * host-modules/), each module is transformed on its own (TypeScript → ES2022, `defines` applied), its
+ * specifiers rewritten to the sibling files, and XS imports the generated entry. Files go to a
+ * content-addressed directory under the OS temp dir (shared by every start with the same code; written
+ * atomically, so parallel test workers can share it). After the `e` command, evaluate LOAD_CHECK: it
+ * throws the import's error if the graph did not load.
+ */
 export async function bundle(options: BundleOptions): Promise<string> {
   const entry = path.resolve(repoRoot, options.entry);
   if (!existsSync(entry)) throw new Error(`XS entry not found: ${entry}`);
   const runtime = path.join(engineDir, "xs/runtime.ts");
   const config = { ...manifestConfig(), ...(options.config ?? {}) };
-  const result = await build({
+  const ENTRY = "xs-host-entry.js";
+  const graph = await build({
     stdin: {
       contents: `import ${JSON.stringify(runtime)};\nimport ${JSON.stringify(entry)};\n`,
       resolveDir: repoRoot,
-      sourcefile: "xs-host-entry.js",
+      sourcefile: ENTRY,
       loader: "js",
     },
     bundle: true,
     write: false,
-    format: "iife",
+    metafile: true,
+    format: "esm",
     target: "es2022",
     platform: "neutral",
     mainFields: ["module", "main"],
     resolveExtensions: [".ts", ".js", ".mjs"],
     define: options.defines,
     plugins: [platformPlugin(config)],
-    sourcemap: options.sourcemap ? "inline" : false,
     logLevel: "silent",
-    legalComments: "none",
-    charset: "utf8",
   });
-  return result.outputFiles[0].text;
+  const inputs = graph.metafile!.inputs;
+  const names = new Map<string, string>(); // metafile input path → output file name
+  let n = 0;
+  for (const input of Object.keys(inputs)) {
+    const base = input === ENTRY ? "entry" : path.basename(input).replace(/\.[cm]?[jt]s$/, "").replace(/[^A-Za-z0-9_-]/g, "_");
+    names.set(input, `${String(n++).padStart(3, "0")}-${base}.js`);
+  }
+  const files: [string, string][] = [];
+  for (const [input, meta] of Object.entries(inputs)) {
+    let source: string;
+    let loader: "ts" | "js";
+    if (input === ENTRY) {
+      source = `import ${JSON.stringify(runtime)};\nimport ${JSON.stringify(entry)};\n`;
+      loader = "js";
+    } else if (input.startsWith("xs-config:")) {
+      source = `const config = Object.freeze(${JSON.stringify(config)});\nexport default config;\n`;
+      loader = "js";
+    } else {
+      const file = path.resolve(repoRoot, input);
+      source = readFileSync(file, "utf8");
+      loader = /\.[cm]?ts$/.test(file) ? "ts" : "js";
+    }
+    const out = await transform(source, {
+      loader,
+      format: "esm",
+      target: "es2022",
+      define: options.defines,
+      sourcemap: options.sourcemap ? "inline" : false,
+      sourcefile: input,
+      legalComments: "none",
+      charset: "utf8",
+      logLevel: "silent",
+    });
+    const targets = new Map<string, string>();
+    for (const imp of meta.imports) {
+      if (imp.original === undefined || imp.external) continue;
+      const target = names.get(imp.path);
+      if (target) targets.set(imp.original, target);
+    }
+    const code = out.code.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(["'])([^"'\n]+)\2/g, (whole, lead: string, quote: string, spec: string) => {
+      const target = targets.get(spec);
+      return target ? `${lead}${quote}./${target}${quote}` : whole;
+    });
+    files.push([names.get(input)!, code]);
+  }
+  const hash = createHash("sha256");
+  for (const [name, code] of files) hash.update(name).update("\0").update(code).update("\0");
+  const dir = path.join(os.tmpdir(), "xs-host-modules", hash.digest("hex").slice(0, 20));
+  if (!existsSync(path.join(dir, names.get(ENTRY)!))) {
+    mkdirSync(dir, { recursive: true });
+    // the entry last: its presence means the directory is complete
+    for (const [name, code] of [...files.filter(([f]) => f !== names.get(ENTRY)), ...files.filter(([f]) => f === names.get(ENTRY))]) {
+      const tmp = path.join(dir, `.${name}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+      writeFileSync(tmp, code);
+      renameSync(tmp, path.join(dir, name));
+    }
+  }
+  const main = path.join(dir, names.get(ENTRY)!);
+  return `globalThis.__xsHostLoad = undefined;\nimport(${JSON.stringify(main)}).then(() => { globalThis.__xsHostLoad = true; }, (error) => { globalThis.__xsHostLoad = error; });\n`;
 }
+
+/** Evaluated after the loader script: throws the module graph's load error, if any. */
+export const LOAD_CHECK = `if (globalThis.__xsHostLoad !== true) { const e = globalThis.__xsHostLoad; delete globalThis.__xsHostLoad; throw e === undefined ? new Error("the module graph did not finish loading") : e; } delete globalThis.__xsHostLoad;`;

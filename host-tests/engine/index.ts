@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { bundle } from "./bundle.ts";
+import { bundle, LOAD_CHECK } from "./bundle.ts";
 import { decodeFrame, encodeFrame } from "./codec.ts";
 import { PowerLoss, Worker, XsError, workerPath, type Meter } from "./worker.ts";
 import { installHostServices, type HostServices, type Resources } from "./host/services.ts";
@@ -187,6 +187,7 @@ export class XsHost {
     await this.#worker.evaluate(`globalThis.__xsHostInit = ${JSON.stringify(init)};`);
     try {
       await this.#worker.evaluate(this.#code);
+      await this.#worker.evaluate(LOAD_CHECK);
     } catch (error) {
       throw error instanceof XsError ? new XsError(error.code, `loading ${this.options.entry}: ${error.message}`, { cause: error }) : error;
     }
