@@ -11,7 +11,8 @@ import { haveFixtures, VTN_FINGERPRINT } from "./support.ts";
 
 const run = promisify(execFile);
 const decode = (...args: string[]) =>
-  run(process.execPath, ["--import=tsx", path.join(repoRoot, "tools/decode.ts"), ...args], { cwd: repoRoot }).catch((e) => e as { stdout: string; stderr: string; code: number });
+  run(process.execPath, ["--import=tsx", path.join(repoRoot, "tools/decode.ts"), ...args], { cwd: repoRoot })
+    .then((r) => ({ ...r, code: 0 }), (e) => e as { stdout: string; stderr: string; code: number });
 
 test("decode --verify", async (t) => {
   if (!haveFixtures) return t.log(MISSING_SHARED), t.pass();
