@@ -79,17 +79,45 @@ function childrenOf(pid: number): number[] {
   return found;
 }
 
-/** The mcsim process this run started: the child itself or a descendant of xvfb-run. */
-function findMcsim(root: number): number | undefined {
+/** Every process under `root` (xvfb-run, Xvfb, mcsim), breadth-first. */
+function descendants(root: number): number[] {
+  const found: number[] = [];
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.shift()!;
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "mcsim") return pid;
-    } catch { continue; }
-    queue.push(...childrenOf(pid));
+    for (const child of childrenOf(pid)) {
+      found.push(child);
+      queue.push(child);
+    }
   }
-  return undefined;
+  return found;
+}
+
+function commandName(pid: number): string {
+  try { return readFileSync(`/proc/${pid}/comm`, "utf8").trim(); } catch { return ""; }
+}
+
+/**
+ * Stops what this run started, by pid: mcsim first (xvfb-run then stops its Xvfb and exits); if
+ * mcsim has not started yet, waits for it briefly; as a last resort the remaining descendants and
+ * the child itself.
+ */
+async function stopRun(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  for (let attempt = 0; attempt < 20 && child.exitCode === null; attempt++) {
+    const mcsimPid = [child.pid, ...descendants(child.pid)].find((pid) => commandName(pid) === "mcsim");
+    if (mcsimPid !== undefined) {
+      console.log(`test:mcsim: stopping mcsim (pid ${mcsimPid})`);
+      process.kill(mcsimPid, "SIGTERM");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (child.exitCode !== null) return;
+  for (const pid of descendants(child.pid).reverse()) {
+    try { process.kill(pid, "SIGTERM"); } catch { /* already gone */ }
+  }
+  child.kill("SIGTERM");
 }
 
 async function main(): Promise<void> {
@@ -172,11 +200,11 @@ async function main(): Promise<void> {
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    const pid = child.pid === undefined ? undefined : findMcsim(child.pid);
-    console.log(`test:mcsim: no result after ${timeoutMs} ms; stopping mcsim${pid ? ` (pid ${pid})` : ""}`);
-    if (pid) process.kill(pid, "SIGTERM");
-    else child.kill("SIGTERM");
+    console.log(`test:mcsim: no result after ${timeoutMs} ms`);
+    void stopRun(child);
   }, timeoutMs);
+  // Ctrl-C: stop our mcsim too, not only this script.
+  process.once("SIGINT", () => { timedOut = true; void stopRun(child); });
 
   const status = await new Promise<number>((resolve) => {
     child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
