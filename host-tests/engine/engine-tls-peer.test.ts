@@ -40,7 +40,9 @@ test("pin: a matching fingerprint passes, a resumed session is not re-checked; a
   const refused = await xs.call("request", "/c");
   t.is(refused.error?.code, "fingerprint", JSON.stringify(refused));
   t.regex(refused.error.message, new RegExp(s.pki.vtn.fingerprint));
-  t.deepEqual(s.paths, ["/a", "/b"], "the refused request never reached the server");
+  const again = await xs.call("request", "/d");
+  t.is(again.error?.code, "fingerprint", "the refused server's TLS session is not cached and resumed");
+  t.deepEqual(s.paths, ["/a", "/b"], "the refused requests never reached the server");
 });
 
 test("device clock: before SNTP the VTN certificate is not yet valid; once the clock is set it is", async (t) => {

@@ -156,6 +156,8 @@ export class Ven implements OverrideSink {
   #override: OverrideRecord | undefined;
   #overrideTimer: TimerHandle | undefined;
   #cancelTimer: TimerHandle | undefined;
+  /** Registration restarts since the last success (their back-off). */
+  #registerRetries = 0;
   #statusTimer: TimerHandle | undefined;
   #counter = 0;
   #offline = false;
@@ -421,6 +423,7 @@ export class Ven implements OverrideSink {
     }
     const renewed = !this.#registration || this.#registration.registrationID !== result.registrationID || this.#registration.venID !== result.venID;
     this.#registration = result;
+    this.#registerRetries = 0;
     try {
       saveRegistration(this.#records, result);
     } catch (error) {
@@ -564,7 +567,21 @@ export class Ven implements OverrideSink {
   #unexpected(payload: DecodedPayload, context: string): void {
     this.#lastError = { code: "rejected", message: `unexpected ${payload.type} in reply to ${context}`, exchange: context };
     this.#log("warn", "ven", "unexpected reply", { type: payload.type, to: context });
+    if (context === "oadrQueryRegistration" || context === "oadrCreatePartyRegistration") this.#registerAgainLater();
     this.#statusChanged();
+  }
+
+  /** Registration never gives up: a step that used its last attempt, or got an unusable or unexpected
+   *  reply, starts registration again after a back-off (before, the VEN stayed unregistered until a
+   *  reboot). Not while registered, stopped, or cancelled by the VTN (that has its own timer). */
+  #registerAgainLater(): void {
+    if (!this.#started || this.#registration || this.#state === "cancelled" || this.#cancelTimer) return;
+    const delay = this.#loop.backoffDelay(++this.#registerRetries);
+    this.#log("warn", "ven", "registration did not complete; starting it again", { inMs: Math.round(delay), attempt: this.#registerRetries });
+    this.#cancelTimer = this.#o.scheduler.set(() => {
+      this.#cancelTimer = undefined;
+      if (this.#started && !this.#registration) this.#register();
+    }, delay);
   }
 
   #cancelled(): void {
@@ -595,6 +612,7 @@ export class Ven implements OverrideSink {
       }
       if (reportID && !willRetry) this.#reports.release(reportID);
     }
+    if (!willRetry && job?.service === "EiRegisterParty") this.#registerAgainLater();
     this.#statusChanged();
   }
 

@@ -288,11 +288,17 @@ export class Network {
             if ((socket as tls.TLSSocket).isSessionReused()) this.stats.resumptions++;
             else this.stats.handshakes++;
           });
+          // Cached only once the server has been accepted (a response arrived): the device's cache
+          // keeps a session only after a handshake that passed verification (and verifyPeer).
           socket.on("session", (session: Buffer) => {
-            if (this.sessionReuse && !this.keepAlive) this.#session = { host: r.hostName, session };
+            if (!this.sessionReuse || this.keepAlive) return;
+            if (accepted) this.#session = { host: r.hostName, session };
+            else candidate = session;
           });
         }
       });
+      let accepted = false;
+      let candidate: Buffer | undefined;
       const send = () => { if (r.body) { this.stats.bytesSent += r.body.length; request.end(r.body); } else request.end(); };
       if (r.secure?.peerCheck === true) {
         // The device runs verifyPeer inside the handshake, before a byte of the request: hold the
@@ -315,6 +321,8 @@ export class Network {
       }
       request.on("error", reject);
       request.on("response", (response) => {
+        accepted = true;
+        if (candidate) this.#session = { host: r.hostName, session: candidate };
         const chunks: Buffer[] = [];
         response.on("data", (c: Buffer) => chunks.push(c));
         response.on("error", reject);
