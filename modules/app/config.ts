@@ -103,10 +103,12 @@ export const OVERRIDABLE = Object.freeze([
 ]);
 
 export class ConfigError extends RangeError {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "ConfigError";
   readonly key: string;
   constructor(key: string, message: string) {
     super(`config.${key}: ${message}`);
-    this.name = "ConfigError";
     this.key = key;
   }
 }

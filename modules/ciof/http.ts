@@ -32,12 +32,14 @@ export interface CiofResponse {
 
 /** An HTTP status the caller did not expect, with the path and a truncated body for the log. */
 export class CiofHttpError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "CiofHttpError";
   readonly status: number;
   readonly path: string;
   readonly body: string;
   constructor(status: number, path: string, body: string) {
     super("CIOF " + path + " answered HTTP " + status);
-    this.name = "CiofHttpError";
     this.status = status;
     this.path = path;
     this.body = body;
@@ -46,10 +48,12 @@ export class CiofHttpError extends Error {
 
 /** A body that could not be used (too large, not JSON, wrong shape). Not retried. */
 export class CiofBodyError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "CiofBodyError";
   readonly path: string;
   constructor(path: string, message: string) {
     super("CIOF " + path + ": " + message);
-    this.name = "CiofBodyError";
     this.path = path;
   }
 }

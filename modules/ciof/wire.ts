@@ -29,10 +29,12 @@ export const MESSAGE_MAX_BYTES = 10_000_000;
 
 /** A terminal response that does not have the shape the client needs. */
 export class CiofWireError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "CiofWireError";
   readonly where: string;
   constructor(where: string, message: string) {
     super(where + ": " + message);
-    this.name = "CiofWireError";
     this.where = where;
   }
 }

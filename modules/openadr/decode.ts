@@ -38,6 +38,9 @@ export type OadrDecodeReason =
   | "state";     // write/end after a failure or after end without reset
 
 export class OadrDecodeError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "OadrDecodeError";
   readonly reason: OadrDecodeReason;
   /** Element path, e.g. "/oadrPayload/oadrSignedObject/oadrDistributeEvent/oadrEvent/eiEvent/eventDescriptor/modificationNumber". */
   readonly path: string;
@@ -46,7 +49,6 @@ export class OadrDecodeError extends Error {
   override readonly cause?: unknown;
   constructor(reason: OadrDecodeReason, path: string, message: string, cause?: unknown, offset?: number) {
     super(`${message}${path ? ` at ${path}` : ""}`);
-    this.name = "OadrDecodeError";
     this.reason = reason;
     this.path = path;
     if (cause !== undefined) this.cause = cause;

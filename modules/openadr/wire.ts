@@ -28,11 +28,13 @@ export interface MessageHooks {
 export type WireErrorCode = "malformed" | "limit" | "schema" | "signature" | "empty";
 
 export class WireError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "WireError";
   readonly code: WireErrorCode;
   override readonly cause?: unknown;
   constructor(code: WireErrorCode, message: string, cause?: unknown) {
     super(message);
-    this.name = "WireError";
     this.code = code;
     this.cause = cause;
   }

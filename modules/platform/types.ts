@@ -86,11 +86,13 @@ export interface HttpTransport {
 export type TransportErrorCode = "timeout" | "connect" | "tls" | "certificate" | "fingerprint" | "closed" | "protocol" | "aborted";
 
 export class TransportError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "TransportError";
   readonly code: TransportErrorCode;
   override readonly cause?: unknown;
   constructor(code: TransportErrorCode, message: string, cause?: unknown) {
     super(message);
-    this.name = "TransportError";
     this.code = code;
     this.cause = cause;
   }

@@ -15,12 +15,14 @@ export type XmlErrorCode =
   | "truncated";
 
 export class XmlError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "XmlError";
   readonly code: XmlErrorCode;
   /** Byte position in the document (0-based) where the problem was detected. */
   readonly offset: number;
   constructor(code: XmlErrorCode, offset: number, message: string) {
     super(`${message} (${code} at byte ${offset})`);
-    this.name = "XmlError";
     this.code = code;
     this.offset = offset;
   }

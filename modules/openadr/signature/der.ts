@@ -6,9 +6,11 @@
 import type { RsaPrivateKey, RsaPublicKey } from "../../platform/crypto";
 
 export class DerError extends Error {
+  // A field, not an assignment: on the device Error.prototype is frozen after preload,
+  // so `this.name = …` throws "set name: not writable".
+  override readonly name = "DerError";
   constructor(message: string) {
     super(message);
-    this.name = "DerError";
   }
 }
 
