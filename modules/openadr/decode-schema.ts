@@ -36,6 +36,8 @@ export const H_DISTRIBUTE = 2;   // H_MESSAGE + event counting / collecting
 export const H_EVENT = 3;        // end: hand the oadrEvent over (onEvent) and forget it
 export const H_EVENT_TARGET = 4; // end: the flat target list of the event
 export const H_STRICT = 5;       // unknown children are an error (document, oadrSignedObject)
+export const H_INTERVAL = 6;     // end of an event/baseline interval: a row of the columns (intervalColumns)
+export const H_INTERVALS = 7;    // strm:intervals of an event signal/baseline: columns instead of objects (intervalColumns)
 
 interface Node {
   readonly ns: string;
@@ -150,8 +152,8 @@ function grammar(): { document: Node; messages: readonly Node[] } {
     DURATION,
     UID,
     pass(NS_EI, "signalPayload", [pass(NS_EI, "payloadFloat", [leaf(NS_EI, "value", "signalPayload", C_FLOAT)])]),
-  ], { required: ["signalPayload"] });
-  const EVENT_INTERVALS = list(NS_STRM, "intervals", "intervals", [EVENT_INTERVAL]);
+  ], { required: ["signalPayload"], hook: H_INTERVAL });
+  const EVENT_INTERVALS = node(NS_STRM, "intervals", K_LIST, "intervals", C_STR, [EVENT_INTERVAL], { hook: H_INTERVALS });
 
   const EVENT_SIGNAL = objList(NS_EI, "eiEventSignal", "eiEventSignals", [
     EVENT_INTERVALS,

@@ -164,12 +164,23 @@ export function recordFromOadr(event: OadrEvent): EventRecord {
   const p = event.eiActivePeriod;
   const signals: StoredSignal[] = event.eiEventSignals.map((s) => {
     let offset = 0;
-    const intervals: StoredInterval[] = s.intervals.map((interval, i) => {
+    const c = s.columns; // the decoder's intervalColumns form (the VEN's wire), else one object per interval
+    const intervals: StoredInterval[] = c !== undefined ? new Array(c.length) : s.intervals.map((interval, i) => {
       const duration = interval.duration !== undefined && interval.duration > 0 ? interval.duration : Infinity;
       const start = interval.dtstart !== undefined ? interval.dtstart - p.dtstart : offset;
       offset = start + duration;
       return { uid: interval.uid ?? String(i), offset: start, duration, value: interval.signalPayload };
     });
+    if (c !== undefined) {
+      for (let i = 0; i < c.length; i++) {
+        const d = c.duration[i]!;
+        const duration = d > 0 ? d : Infinity; // NaN (absent) too
+        const at = c.dtstart !== undefined ? c.dtstart[i]! : NaN;
+        const start = at === at ? at - p.dtstart : offset;
+        offset = start + duration;
+        intervals[i] = { uid: c.uid?.[i] ?? String(i), offset: start, duration, value: c.value[i]! };
+      }
+    }
     const signal: StoredSignal = { signalName: s.signalName, signalType: s.signalType, signalID: s.signalID, intervals };
     if (s.currentValue !== undefined) signal.currentValue = s.currentValue;
     if (s.itemBase) signal.itemBase = s.itemBase;

@@ -29,7 +29,7 @@ function wireError(error: unknown): WireError {
 
 export function createOadrWire(options: OadrWireOptions = {}): Wire {
   let sink: (event: OadrEvent) => void = () => undefined;
-  const decoder = new OadrDecoder({ onEvent: (event) => sink(event), limits: options.limits });
+  const decoder = new OadrDecoder({ onEvent: (event) => sink(event), limits: options.limits, intervalColumns: true });
   const encodeOptions = options.bufferSize ? { bufferSize: options.bufferSize } : {};
   return {
     encode(message: VenMessage): Uint8Array {

@@ -2,10 +2,10 @@
 // the ISO-8601 helpers) to Node through the host engine. Results are JSON values and Uint8Array.
 import { expose } from "../../engine/xs/expose";
 import { memory } from "../../engine/xs/runtime";
-import { OadrDecodeError, OadrDecoder, type OadrDecoderOptions } from "../../../modules/openadr/decode";
+import { decodeOadr, OadrDecodeError, OadrDecoder, type OadrDecoderOptions } from "../../../modules/openadr/decode";
 import { encodeSignedObject, encodeToBytes } from "../../../modules/openadr/encode";
 import { dateTimeOrNaN, durationOrNaN, formatDateTime, formatDuration } from "../../../modules/openadr/iso8601";
-import type { OadrEvent, OadrMessage } from "../../../modules/openadr/types";
+import type { OadrDistributeEvent, OadrEvent, OadrMessage } from "../../../modules/openadr/types";
 import { XmlReader } from "../../../modules/xml/reader";
 import { venSamples, vtnSamples } from "./samples";
 
@@ -33,7 +33,9 @@ function decodeWith(bytes: Uint8Array, chunk: number, options: OadrDecoderOption
 
 const encoder = new TextEncoder();
 let streaming: { decoder: OadrDecoder; events: number } | undefined;
-let benchDecoder: OadrDecoder | undefined;
+const benchDecoders = new Map<string, OadrDecoder>(); // kept decoders, by options
+/** Decoder options of the measurements: reader limits (a raised documentBytes) and intervalColumns. */
+interface BenchOptions { limits?: { documentBytes?: number }; intervalColumns?: boolean }
 let benchOnEvent: () => void = () => undefined;
 
 expose({
@@ -119,11 +121,35 @@ expose({
    * Full decode with onEvent dropping each event (what a VEN does): returns the event count. `fresh`:
    * build the decoder inside the measurement (else a decoder kept between calls, as a VEN keeps one).
    */
-  benchDecode(bytes: Uint8Array, chunk: number, fresh = true): number {
+  /** Decodes with and without intervalColumns and checks every row against the interval objects. */
+  columnsMatchObjects(bytes: Uint8Array): { signals: number; intervals: number } {
+    const withObjects = decodeOadr(bytes) as OadrDistributeEvent;
+    const withColumns = new OadrDecoder({ intervalColumns: true });
+    withColumns.write(bytes);
+    const columns = withColumns.end() as OadrDistributeEvent;
+    let signals = 0;
+    let intervals = 0;
+    withObjects.events!.forEach((event, e) => event.eiEventSignals.forEach((signal, k) => {
+      const c = columns.events![e]!.eiEventSignals[k]!.columns!;
+      if (columns.events![e]!.eiEventSignals[k]!.intervals.length !== 0) throw new Error("intervals not empty");
+      if (c.length !== signal.intervals.length) throw new Error(`length ${c.length} vs ${signal.intervals.length}`);
+      signal.intervals.forEach((interval, i) => {
+        const same = (a: number | undefined, b: number) => (a === undefined ? b !== b : a === b);
+        if (!same(interval.duration, c.duration[i]!) || interval.signalPayload !== c.value[i] || !same(interval.dtstart, c.dtstart ? c.dtstart[i]! : NaN) ||
+          (interval.uid ?? String(i)) !== (c.uid?.[i] ?? String(i))) throw new Error(`event ${e} signal ${k} interval ${i} differs`);
+        intervals++;
+      });
+      signals++;
+    }));
+    return { signals, intervals };
+  },
+
+  benchDecode(bytes: Uint8Array, chunk: number, fresh = true, options: BenchOptions = {}): number {
     let count = 0;
     const onEvent = (): void => { count++; };
-    const decoder = fresh || benchDecoder === undefined ? new OadrDecoder({ onEvent: () => benchOnEvent() }) : benchDecoder;
-    if (!fresh) benchDecoder = decoder;
+    const key = `${options.limits?.documentBytes ?? 0} ${options.intervalColumns === true}`;
+    const decoder = (fresh ? undefined : benchDecoders.get(key)) ?? new OadrDecoder({ onEvent: () => benchOnEvent(), ...options });
+    if (!fresh) benchDecoders.set(key, decoder);
     benchOnEvent = onEvent;
     for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
     decoder.end();
@@ -136,7 +162,7 @@ expose({
    * still referenced) a collection runs and chunks + slots × 32 in use are sampled. Returns the largest
    * growth over idle and the event count.
    */
-  benchDecodeLive(bytes: Uint8Array, chunk: number): { peakBytes: number; events: number; samples: number } {
+  benchDecodeLive(bytes: Uint8Array, chunk: number, options: BenchOptions = {}): { peakBytes: number; events: number; samples: number } {
     const g = globalThis as unknown as { gc(): void };
     let events = 0;
     let peak = 0;
@@ -150,7 +176,7 @@ expose({
       samples++;
     };
     let measuring = false;
-    const decoder = new OadrDecoder({ onEvent() { if (measuring) { events++; sample(); } } });
+    const decoder = new OadrDecoder({ onEvent() { if (measuring) { events++; sample(); } }, ...options });
     for (let i = 0; i < bytes.length; i += chunk) decoder.write(bytes, i, Math.min(bytes.length, i + chunk));
     decoder.end();
     measuring = true;
