@@ -1,5 +1,5 @@
 // On XS: 400 and 422 never loop (dead letter + error service record, the queue moves on); 401 stops
-// sending and reports a clear status; 502 and timeouts are retried.
+// sending and reports a clear status, the key is tried again every 15 min; 502 and timeouts are retried.
 import test from "ava";
 import { makeXsRig } from "./xs-rig.ts";
 
@@ -52,7 +52,7 @@ test("XS: 422 for a record and for its error record: two attempts, then nothing"
   }
 });
 
-test("XS: 401 stops sending, with a clear status", async (t) => {
+test("XS: 401 stops sending, with a clear status; the key is tried again every 15 min", async (t) => {
   const rig = await makeXsRig({ boot: { key: "not-the-key" } });
   const { xs, terminal } = rig;
   try {
@@ -66,7 +66,12 @@ test("XS: 401 stops sending, with a clear status", async (t) => {
     t.false(JSON.stringify(errs).includes("not-the-key"), "the key is not logged");
     const n = terminal.log.length;
     await xs.advance(6 * 3600_000);
-    t.is(terminal.log.length, n);
+    const probes = terminal.log.slice(n);
+    t.true(probes.length <= 6 * 4 * 2 + 2, `${probes.length} requests in 6 h: the key is only tried again every 15 min (a read and a send)`);
+    t.true(probes.every((l) => l.status === 401));
+    (terminal.options as { authorizationKey: string }).authorizationKey = "not-the-key"; // the terminal now accepts the device's key
+    await xs.advance(16 * 60_000);
+    t.not((await xs.call("status")).state, "unauthorized", "sending resumes without a reboot");
   } finally {
     await rig.close();
   }

@@ -5,7 +5,8 @@
 // outbox's policy (back-off, or a stop on 401) and the next poll waits for the link.
 //
 // States: stopped → starting → running | mismatch (structure differs: no trading, statuses report it)
-//         any → unauthorized (401: sending stopped until resume()) ; stop() → stopped.
+//         any → unauthorized (401: sending stopped until resume(), or until the key is tried again
+//         `unauthorizedRetrySeconds` later) ; stop() → stopped.
 // Not done here: calendars (the device trades on slot completion and DR events, not calendar triggers),
 // blobs, sending request parameters.
 
@@ -78,6 +79,8 @@ export interface CiofControllerOptions {
   http?: { timeoutMs?: number; maxResponseBytes?: number; basePath?: string };
   /** Orderly shutdown: how long stop() waits for the queue (default 5,000 ms). */
   stopFlushMs?: number;
+  /** After a 401, try the key again this long later (the terminal's key may have been corrected there). Default 900 s. */
+  unauthorizedRetrySeconds?: number;
 }
 
 const SLOTS_PER_PASS = 8;
@@ -87,7 +90,9 @@ const ANSWER_ROWS_MAX = 48;
 interface CacheShape { v: 1; s: Omit<ResolvedService, "config">[]; d: Omit<ResolvedData, "config">[] }
 
 export class CiofController {
-  readonly #o: Required<Pick<CiofControllerOptions, "pollingRateSeconds" | "contractsRefreshSeconds" | "structureRefreshSeconds" | "offsetMinutes" | "keyPrefix" | "stopFlushMs">> & CiofControllerOptions;
+  readonly #o: Required<Pick<CiofControllerOptions, "pollingRateSeconds" | "contractsRefreshSeconds" | "structureRefreshSeconds" | "offsetMinutes" | "keyPrefix" | "stopFlushMs" | "unauthorizedRetrySeconds">> & CiofControllerOptions;
+  /** Ticks of the latest 401 (the key is tried again unauthorizedRetrySeconds later). */
+  #unauthorizedAt = 0;
   readonly #log: Log;
   readonly #http: CiofHttp;
   readonly #outbox: Outbox;
@@ -110,7 +115,7 @@ export class CiofController {
   constructor(options: CiofControllerOptions) {
     if (!options || typeof options !== "object") throw new TypeError("CiofController: options required");
     for (const k of ["transport", "store", "clock", "scheduler", "random", "log", "config"] as const) if (!options[k]) throw new TypeError("CiofController: " + k + " required");
-    const o = { pollingRateSeconds: 60, contractsRefreshSeconds: 900, structureRefreshSeconds: 86_400, offsetMinutes: JST_OFFSET_MINUTES, keyPrefix: "cc", stopFlushMs: 5000, ...defined(options) };
+    const o = { pollingRateSeconds: 60, contractsRefreshSeconds: 900, structureRefreshSeconds: 86_400, offsetMinutes: JST_OFFSET_MINUTES, keyPrefix: "cc", stopFlushMs: 5000, unauthorizedRetrySeconds: 900, ...defined(options) };
     if (!(Number.isInteger(o.pollingRateSeconds) && o.pollingRateSeconds >= POLLING_RATE_MIN && o.pollingRateSeconds <= POLLING_RATE_MAX)) throw new RangeError("CiofController: pollingRateSeconds must be an integer 10–1000");
     if (!(o.contractsRefreshSeconds >= o.pollingRateSeconds)) throw new RangeError("CiofController: contractsRefreshSeconds must be ≥ pollingRateSeconds");
     if (!/^[A-Za-z0-9]{1,4}$/.test(o.keyPrefix)) throw new RangeError("CiofController: keyPrefix must be 1–4 of [A-Za-z0-9]");
@@ -209,6 +214,13 @@ export class CiofController {
   #tick(): void {
     if (this.#closed || this.#busy) return;
     this.#schedule(this.#o.pollingRateSeconds * 1000);
+    if (this.#state === "unauthorized" && this.#o.clock.ticks() - this.#unauthorizedAt >= this.#o.unauthorizedRetrySeconds * 1000) {
+      // A 401 stays final for a key that is wrong, but a terminal restored or re-keyed on its side
+      // accepts it again: try it now and then rather than never (a reboot was the only way back).
+      this.#log("info", "ciof", "trying the authorization key again after a 401", { afterSeconds: this.#o.unauthorizedRetrySeconds });
+      this.resume();
+      return;
+    }
     if (!this.#outbox.linkReady) {
       // Back-off or 401: no reads now. Produce into the outbox anyway (it is persistent and bounded).
       this.#skipped = true;
@@ -608,7 +620,10 @@ export class CiofController {
 
   #outboxChanged(s: OutboxState): void {
     if (s.lost !== this.#lastLost) { this.#lastLost = s.lost; this.#reportStatuses(); } // loss shows in the data statuses' remarks
-    if (s.link === "unauthorized" && this.#state !== "unauthorized" && this.#state !== "stopped") this.#setState("unauthorized");
+    if (s.link === "unauthorized" && this.#state !== "unauthorized" && this.#state !== "stopped") {
+      this.#unauthorizedAt = this.#o.clock.ticks();
+      this.#setState("unauthorized");
+    }
     else this.#emitStatus();
     if (this.#skipped && s.link === "idle" && !this.#closed) this.#schedule(0);
   }
