@@ -5,7 +5,8 @@
 // events executing through outages and reboots (events.ts), reports on schedule (reports.ts) and
 // turns local overrides into EiOpt (opt.ts). Transport, clock, timers, storage, randomness and the
 // log are injected; one PollLoop (poll.ts) moves every message, one at a time.
-// Leaves out: push (HTTP server) mode, XMPP, XML signatures (a seam: options.hooks), VTN-side reports.
+// XML signatures (options signing, validateSignatures, vtnFingerprint) are a layer over the wire: signature/wire.ts.
+// Leaves out: push (HTTP server) mode, XMPP, VTN-side reports.
 //
 // Session states reported through onStatus (the poll loop's own state table is in poll.ts):
 //
@@ -31,6 +32,8 @@ import {
 import { Reports, type ReportSource, type StatusReading } from "./reports";
 import type { DecodedPayload, EventResponse, OadrCreatedPartyRegistration, OadrDistributeEvent, OadrEvent, VenMessage } from "./types";
 import type { MessageHooks, Wire } from "./wire";
+import type { SignatureCrypto } from "../platform/crypto";
+import { rejectionAnswer, signatureWire, type SignedWire } from "./signature/wire";
 
 export type { VenEvent } from "./events";
 export type { ReportSource, StatusReading } from "./reports";
@@ -92,6 +95,14 @@ export interface VenOptions {
   /** The OpenADR codec (default: createOadrWire() from wire-oadr.ts, passed by main.ts). */
   wire: Wire;
   hooks?: MessageHooks;
+  /** XML signatures: sign every outgoing message with this certificate and RSA key (DER; key unencrypted PKCS#8). */
+  signing?: { certificate: Uint8Array; key: Uint8Array };
+  /** Refuse replies not signed by the VTN certificate with `vtnFingerprint` (unsigned ones too); answered with 463 where the protocol has an answer. */
+  validateSignatures?: boolean;
+  /** Fingerprint of the VTN's signing certificate ("AB:CD:…", 10 bytes). Default: tls.vtnFingerprint. */
+  vtnFingerprint?: string;
+  /** Crypto for signatures (main.ts: createModdableCrypto()); required with signing or validateSignatures. */
+  crypto?: SignatureCrypto;
   /** Decides on a new or modified event. Default: optIn. */
   onEvent?: (event: VenEvent) => OptType | Promise<OptType>;
   /** Session status changes (called on a later turn). */
@@ -150,6 +161,7 @@ export class Ven implements OverrideSink {
   readonly #loop: PollLoop;
   readonly #transport: HttpTransport;
   readonly #url: { secure: boolean; host: string; port: number; base: string };
+  readonly #signatures: SignedWire | undefined;
   #registration: Registration | undefined;
   #state: VenState = "stopped";
   #lastError: VenError | undefined;
@@ -199,10 +211,18 @@ export class Ven implements OverrideSink {
     }
     this.#reports = new Reports(reportOptions);
     this.#transport = options.transport({ host: url.host, port: url.port, secure: url.secure, ...(options.tls ? { tls: options.tls } : {}) });
+    // XML signatures (signature/wire.ts): a layer over the wire; replies it refuses are answered in #onFailure.
+    if (options.signing || options.validateSignatures) {
+      if (!options.crypto) throw new TypeError("crypto is required with signing or validateSignatures");
+      this.#signatures = signatureWire(options.wire, {
+        crypto: options.crypto, signing: options.signing, validate: options.validateSignatures === true,
+        vtnFingerprint: options.vtnFingerprint ?? options.tls?.vtnFingerprint, clock: options.clock, random: options.random,
+      });
+    }
     this.#loop = new PollLoop({
       base: url.base,
       transport: this.#transport,
-      wire: options.wire,
+      wire: this.#signatures ?? options.wire,
       hooks: options.hooks,
       clock: options.clock,
       scheduler: options.scheduler,
@@ -604,6 +624,8 @@ export class Ven implements OverrideSink {
     const reportID = (job as InternalJob | undefined)?.reportRequestID;
     if (error.code === "decode") {
       this.#log("warn", "ven", "reply not usable", { to: error.exchange, reason: error.message });
+      const rejected = this.#signatures?.takeRejected();
+      if (rejected) this.#answerRejected(rejected.payload, rejected.reason);
       if (reportID) this.#reports.release(reportID); // delivered, not acknowledged: sent again next time
     } else {
       if (!this.#offline && this.#registration) {
@@ -614,6 +636,13 @@ export class Ven implements OverrideSink {
     }
     if (!willRetry && job?.service === "EiRegisterParty") this.#registerAgainLater();
     this.#statusChanged();
+  }
+
+  /** A VTN request refused for its signature gets the protocol's error answer (463), when it has one. */
+  #answerRejected(payload: DecodedPayload, reason: string): void {
+    const answer = this.#registration ? rejectionAnswer(payload, reason, this.#venID()) : undefined;
+    this.#log("warn", "ven", "message refused: signature", { type: payload.type, reason, answered: answer?.message.type });
+    if (answer) this.#loop.enqueue(this.#job(answer.service, () => answer.message), true);
   }
 
   // ---- events ----------------------------------------------------------------------------------

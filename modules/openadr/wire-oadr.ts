@@ -6,7 +6,7 @@ import { OadrDecodeError, OadrDecoder } from "./decode";
 import { encodeToBytes } from "./encode";
 import type { OadrEvent, VenMessage } from "./types";
 import type { XmlLimits } from "../xml/reader";
-import { WireError, type ReplyDecoder, type Wire } from "./wire";
+import { WireError, type DecoderTap, type ReplyDecoder, type Wire } from "./wire";
 
 export interface OadrWireOptions {
   /** Reader limits (e.g. documentBytes: the largest reply accepted). */
@@ -29,13 +29,33 @@ function wireError(error: unknown): WireError {
 
 export function createOadrWire(options: OadrWireOptions = {}): Wire {
   let sink: (event: OadrEvent) => void = () => undefined;
-  const decoder = new OadrDecoder({ onEvent: (event) => sink(event), limits: options.limits, intervalColumns: true });
+  // Made on first use: a plain decoder, and one for replies a signature verifier taps (OadrDecoder takes its
+  // taps at construction; this one forwards to the tap of the reply in progress). A VEN uses one of them.
+  let plain: OadrDecoder | undefined;
+  let tapped: OadrDecoder | undefined;
+  let current: DecoderTap | undefined;
   const encodeOptions = options.bufferSize ? { bufferSize: options.bufferSize } : {};
   return {
     encode(message: VenMessage): Uint8Array {
       return encodeToBytes(message, encodeOptions);
     },
-    decoder(onEvent: (event: OadrEvent) => void): ReplyDecoder {
+    decoder(onEvent: (event: OadrEvent) => void, tap?: DecoderTap): ReplyDecoder {
+      current = tap;
+      if (tap && !tapped) {
+        tapped = new OadrDecoder({
+          onEvent: (event) => sink(event),
+          limits: options.limits,
+          intervalColumns: true,
+          signature: {
+            startElement: (ns, local, attributes) => current!.signature.startElement(ns, local, attributes),
+            text: (value) => current!.signature.text?.(value),
+            endElement: (ns, local) => current!.signature.endElement(ns, local),
+          },
+          raw: (bytes, depth) => current!.raw(bytes, depth),
+        });
+      }
+      if (!tap && !plain) plain = new OadrDecoder({ onEvent: (event) => sink(event), limits: options.limits, intervalColumns: true });
+      const decoder = tap ? tapped! : plain!;
       decoder.reset();
       sink = onEvent;
       return {

@@ -2,6 +2,7 @@
 // reply body, fed chunk by chunk, becomes a typed payload (events of an oadrDistributeEvent handed over
 // one by one). The signing seam lives here too: `wrap` may transform outgoing bodies (XML signature)
 // and `verify` may reject incoming ones. Leaves out: the codec itself (encode.ts, decode.ts).
+import type { XmlHandler } from "../xml/reader";
 import type { DecodedPayload, OadrEvent, VenMessage } from "./types";
 
 export interface ReplyDecoder {
@@ -11,10 +12,19 @@ export interface ReplyDecoder {
   end(): DecodedPayload;
 }
 
+/** What a signature verifier taps from the reply decoder (OadrDecoderOptions.signature and .raw). */
+export interface DecoderTap {
+  signature: XmlHandler;
+  raw(bytes: Uint8Array, depth: number): void;
+}
+
 export interface Wire {
   encode(message: VenMessage): Uint8Array;
-  /** A fresh decoder for one reply; `onEvent` receives each oadrEvent of an oadrDistributeEvent as it completes. */
-  decoder(onEvent: (event: OadrEvent) => void): ReplyDecoder;
+  /**
+   * A fresh decoder for one reply; `onEvent` receives each oadrEvent of an oadrDistributeEvent as it completes.
+   * `tap` (XML signatures, signature/wire.ts) sees the ds:Signature subtree and every byte as it is decoded.
+   */
+  decoder(onEvent: (event: OadrEvent) => void, tap?: DecoderTap): ReplyDecoder;
 }
 
 /** Optional message hooks (XML signatures later). */

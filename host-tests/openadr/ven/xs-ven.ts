@@ -10,6 +10,7 @@ import { ModdableScheduler } from "../../../modules/platform/moddable/scheduler"
 import { PreferenceStore } from "../../../modules/platform/moddable/store";
 import { ModdableHttpTransport } from "../../../modules/platform/moddable/http-transport";
 import type { LogLevel } from "../../../modules/platform/types";
+import { createModdableCrypto } from "../../../modules/platform/moddable/crypto";
 import type { ItemBaseName } from "../../../modules/openadr/enums";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +41,8 @@ export interface XsVenConfig {
   maxReplyBytes?: number;
   /** Other XML reader limits (memory: the name table and text buffers are preallocated). */
   readerLimits?: Record<string, number>;
+  /** XML signatures (VenOptions signing, validateSignatures, vtnFingerprint; crypto: the Moddable adapter). */
+  signatures?: { signing?: { certificate: Uint8Array; key: Uint8Array }; validate?: boolean; vtnFingerprint?: string };
 }
 
 let ven: Ven | undefined;
@@ -96,6 +99,12 @@ expose({
       ...(config.options ?? {}),
     };
     if (config.tls) options.tls = config.tls;
+    if (config.signatures) {
+      options.signing = config.signatures.signing;
+      options.validateSignatures = config.signatures.validate;
+      options.vtnFingerprint = config.signatures.vtnFingerprint;
+      options.crypto = createModdableCrypto();
+    }
     ven = new Ven(options);
     for (const r of config.reports ?? []) {
       ven.addReport({ reportName: r.reportName, resourceId: r.resourceId, measurement: r.measurement, unit: r.unit, samplingRate: r.samplingRate, rID: r.rID, read: readingOf(r.reading) });

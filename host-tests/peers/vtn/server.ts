@@ -16,6 +16,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { openadrFingerprint, type Pki } from "../pki.ts";
 import * as M from "./messages.ts";
+import { signPayload, verifyPayload } from "./signature.ts";
 import { schemaAvailable, validateMany, validateOne, type ValidationOutcome } from "./validate.ts";
 import { child, childrenNamed, find, findAll, parseDateTime, parseDuration, parseXml, textOf, XmlSyntaxError, type XNode } from "./xml.ts";
 
@@ -50,6 +51,12 @@ export interface VtnOptions {
   assignVenID?: (venName: string, fingerprint: string | undefined) => string;
   /** Report requests to put in oadrRegisteredReport, given the VEN's METADATA. Default: none. */
   reportRequests?: (metadata: RegisteredMetadata[], ven: VenRecord) => M.SimReportRequest[];
+  /**
+   * XML signatures, as a signing OpenLEADR VTN (needs `pki`): `require` answers 403 to a request that is
+   * not validly signed by the VEN's certificate (the TLS client certificate's fingerprint, or
+   * `venFingerprint`), with the reason in the exchange's `problem`; `sign` signs every answer with the VTN key.
+   */
+  signatures?: { require?: boolean; sign?: boolean; venFingerprint?: string; maxAgeMs?: number };
   /** Idle keep-alive time of a connection (real ms). Default 10 min. */
   keepAliveMs?: number;
   log?: (line: string) => void;
@@ -108,6 +115,8 @@ export interface Exchange {
   responseType?: string;
   /** Why the simulator rejected or flagged the request. */
   problem?: string;
+  /** Signature-required mode: what the check of the request's XML signature found. */
+  signature?: { valid: boolean; reason?: string; fingerprint?: string; timestamp?: number; nonce?: string };
   validation?: ValidationOutcome;
   message?: XNode;
   eventResponses?: EventResponse[];
@@ -379,6 +388,7 @@ export class VtnSimulator {
     } else {
       exchange.endpoint = url.slice(BASE_PATH.length);
       [status, answer] = await this.#answer(exchange, body);
+      if (answer && status === 200 && this.#options.signatures?.sign) answer = this.#signAnswer(answer);
     }
     if (this.#options.validation === "each" && exchange.validation?.valid === false) {
       status = 400;
@@ -430,7 +440,32 @@ export class VtnSimulator {
     res.end(bytes);
   }
 
+  readonly #nonces = new Set<string>();
+
+  /** Signature-required mode: undefined when the request may proceed, else the reason (answered 403). */
+  #checkSignature(exchange: Exchange, body: string): string | undefined {
+    const options = this.#options.signatures;
+    if (!options?.require || body.trim() === "") return undefined;
+    const result = verifyPayload(body, { fingerprint: options.venFingerprint ?? exchange.fingerprint, now: this.clock, maxAgeMs: options.maxAgeMs });
+    exchange.signature = result;
+    if (!result.valid) return result.reason;
+    if (this.#nonces.has(result.nonce!)) return "replayed nonce";
+    this.#nonces.add(result.nonce!);
+    return undefined;
+  }
+
+  #signAnswer(xml: string): string {
+    const pki = this.#options.pki;
+    if (!pki) throw new Error("vtn: signatures.sign needs a pki");
+    return signPayload(xml, pki.vtn.keyPem, pki.vtn.certPem, this.clock);
+  }
+
   async #answer(exchange: Exchange, body: string): Promise<[number, string]> {
+    const unsigned = this.#checkSignature(exchange, body);
+    if (unsigned !== undefined) {
+      exchange.problem = `signature: ${unsigned}`;
+      return [403, "Invalid Signature"];
+    }
     if (this.#options.validation === "each") {
       exchange.validation = await validateOne(body);
       if (exchange.validation.valid === false) {
