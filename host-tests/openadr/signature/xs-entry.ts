@@ -71,6 +71,9 @@ class Keep {
   }
 }
 
+// a document fed over several calls (as the network delivers it), for the fixed-heap (esp32) profile
+let streaming: { decoder: OadrDecoder; verifier: SignatureVerifier; events: number } | undefined;
+
 let signer: MessageSigner | undefined;
 let signerClock = 0;
 let seed = 1;
@@ -147,6 +150,26 @@ expose({
     reader.end();
     c14n.end();
     return { parts: keeps.map((k) => Uint8Array.from(k.parts)), error: c14n.error, root: c14n.root, children: [...c14n.children] };
+  },
+
+  /** Starts a streamed verification; then streamChunk per piece, streamEnd for the verdict. */
+  streamStart(fingerprint: string): boolean {
+    const verifier = new SignatureVerifier({ crypto, fingerprint });
+    const state = { decoder: undefined as unknown as OadrDecoder, verifier, events: 0 };
+    state.decoder = new OadrDecoder({ signature: verifier.handler, raw: verifier.raw, onEvent() { state.events++; } });
+    streaming = state;
+    return true;
+  },
+  streamChunk(bytes: Uint8Array): number {
+    streaming!.decoder.write(bytes);
+    return streaming!.events;
+  },
+  streamEnd(): { status: string; reason?: string; events: number; peak: number[] } {
+    const s = streaming!;
+    streaming = undefined;
+    s.decoder.end();
+    const r = s.verifier.finish();
+    return { status: r.status, reason: r.reason, events: s.events, peak: memory(false) };
   },
 
   /** Sets the signing identity and the signer's clock. */
