@@ -161,6 +161,7 @@ export class Firmware {
       transport: (o) => platform.transport(o),
       utcOffsetMinutes: offsetMinutes,
       onEvent: () => (this.#controlStatus?.mode === "failNormal" ? "optOut" : "optIn"),
+      online: () => this.#controlStatus?.health !== "fault",
       onStatus: (status) => this.#onVenStatus(status),
     });
     const metering = this.metering;

@@ -123,6 +123,9 @@ export interface VenOptions {
   historySlots?: number;
   /** Built-in TELEMETRY_STATUS point for the whole VEN (online, manual override). Default true. */
   statusReport?: boolean;
+  /** Whether the resource can respond to events now (its TELEMETRY_STATUS oadrOnline): false while the
+   *  application cannot act (e.g. a relay fault). Default: always true. */
+  online?: () => boolean;
   /** After the VTN cancels the registration, register again after this long, ms. Default 10 min. */
   reregisterAfterCancelMs?: number;
 }
@@ -207,7 +210,8 @@ export class Ven implements OverrideSink {
     };
     if (options.statusReport !== false) {
       reportOptions.statusResource = options.venName;
-      reportOptions.status = (): StatusReading => ({ online: true, manualOverride: this.#overrideActive() });
+      const online = options.online;
+      reportOptions.status = (): StatusReading => ({ online: online ? online() !== false : true, manualOverride: this.#overrideActive() });
     }
     this.#reports = new Reports(reportOptions);
     this.#transport = options.transport({ host: url.host, port: url.port, secure: url.secure, ...(options.tls ? { tls: options.tls } : {}) });
