@@ -478,11 +478,11 @@ export class OadrDecoder implements XmlHandler {
     this.#colValue![k] = o.signalPayload as number;
     const uid = o.uid as string | undefined;
     if (this.#colUid !== undefined) {
-      this.#colUid[k] = uid;
+      this.#colUid.push(uid);
     } else if (k >= UIDS.length || uid !== UIDS[k]) {
-      const uids: (string | undefined)[] = this.#colUid = new Array(k + 1);
-      for (let j = 0; j < k; j++) uids[j] = UIDS[j];
-      uids[k] = uid;
+      const uids: (string | undefined)[] = this.#colUid = [];
+      for (let j = 0; j < k; j++) uids.push(UIDS[j]);
+      uids.push(uid);
     }
     this.#colN = k + 1;
   }
