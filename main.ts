@@ -70,7 +70,7 @@ export default function main(): Firmware | undefined {
     clock, scheduler, log, random: Math.random,
     store: (domain) => new PreferenceStore({ domain }),
     transport: (o) => new ModdableHttpTransport(o),
-    wire: createOadrWire(),
+    wire: createOadrWire({ limits: resolved.xmlLimits }),
     tls,
   };
   try {

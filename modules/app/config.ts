@@ -7,6 +7,7 @@
 import type { LogLevel } from "../platform/types";
 import type { DeviceConfig } from "../ciof/types";
 import type { ShedRule } from "../control/rules";
+import type { XmlLimits } from "../xml/reader";
 
 /** Per-relay control settings, keyed by the board's relay id. Durations in seconds. */
 export interface RelayConfig {
@@ -62,6 +63,13 @@ export interface AppConfig {
     readonly override: number;
   };
   readonly certificates: { readonly ca: string; readonly client: string; readonly key: string };
+  /** XML reader limits of the OpenADR decoder (they size its preallocated tables); {} = the reader's defaults. */
+  readonly xmlLimits: Readonly<Partial<XmlLimits>>;
+  /** Rows buffered per VEN report request (RAM; bounds what an outage can backfill). */
+  readonly reportBufferRows: number;
+  /** Rows per oadrUpdateReport (a backfill or a one-shot history goes out in several messages): bounds
+   *  the size of the largest message the VEN encodes, hence its transient memory. */
+  readonly maxRowsPerReport: number;
 }
 
 /** Defaults for keys the manifest may not carry. The manifest's `config` comes on top of these. */
@@ -93,13 +101,18 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze(
     override: 7200,
   }),
   certificates: Object.freeze({ ca: "vtn-ca.der", client: "ven-cert.der", key: "ven-key.der" }),
+  // The codec colleague's device profile (modules/openadr/README.md): smaller reader tables than the
+  // reader's defaults (384 names, 4 KB text, 1 KB attributes), ample for OpenADR 2.0b documents.
+  xmlLimits: Object.freeze({ distinctNames: 320, textBytes: 2048, attributeBytes: 512 }),
+  reportBufferRows: 48,
+  maxRowsPerReport: 6,
 });
 
 /** Keys a site may override from Preference (≤ 15 characters: NVS key names). */
 export const OVERRIDABLE = Object.freeze([
   "venName", "vtnURL", "pollInterval", "vtnFingerprint", "development", "ciofURL", "ciofKey", "deviceId",
   "ciofPollingRate", "ciof", "logLevel", "timezone", "sntp", "ssid", "password", "meteringInterval",
-  "telemetryInterval", "control",
+  "telemetryInterval", "control", "xmlLimits", "reportBufferRows", "maxRowsPerReport",
 ]);
 
 export class ConfigError extends RangeError {
@@ -194,6 +207,15 @@ function control(raw: Raw): AppConfig["control"] {
   });
 }
 
+const XML_LIMIT_KEYS = Object.freeze(["documentBytes", "depth", "nameBytes", "textBytes", "attributeBytes", "attributes", "distinctNames"] as const);
+
+function xmlLimits(raw: Raw): Partial<XmlLimits> {
+  const o = object(raw, "xmlLimits") ?? {};
+  const out: Partial<XmlLimits> = {};
+  for (const k of XML_LIMIT_KEYS) if (o[k] !== undefined) out[k] = number(o, k, 1, 1 << 24);
+  return Object.freeze(out);
+}
+
 function ciofDevice(raw: Raw): DeviceConfig | undefined {
   const c = object(raw, "ciof");
   if (!c) return undefined;
@@ -249,6 +271,9 @@ export function resolveConfig(manifest: Readonly<Raw>, overrides: Readonly<Raw> 
       client: typeof certificates.client === "string" ? certificates.client : "ven-cert.der",
       key: typeof certificates.key === "string" ? certificates.key : "ven-key.der",
     }),
+    xmlLimits: xmlLimits(raw),
+    reportBufferRows: number(raw, "reportBufferRows", 4, 4096),
+    maxRowsPerReport: number(raw, "maxRowsPerReport", 1, 1024),
   });
 }
 

@@ -159,7 +159,7 @@ export class Firmware {
       ...(tls ? { tls } : {}),
       store: platform.store("ven"), clock, scheduler, random, log, wire: platform.wire,
       transport: (o) => platform.transport(o),
-      utcOffsetMinutes: offsetMinutes,
+      utcOffsetMinutes: offsetMinutes, reportBufferRows: config.reportBufferRows, maxRowsPerReport: config.maxRowsPerReport,
       onEvent: () => (this.#controlStatus?.mode === "failNormal" ? "optOut" : "optIn"),
       online: () => this.#controlStatus?.health !== "fault",
       onStatus: (status) => this.#onVenStatus(status),
