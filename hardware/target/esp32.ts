@@ -1,8 +1,8 @@
 // The ESP32 target (built as module "hardware/target/platform" for esp32 by the manifest): the board
 // definition, ECMA-419 Digital and Analog from Moddable, the sampler's clock from Time.microseconds,
 // and the network: Wi-Fi station with reconnect, then SNTP (again every 6 h; Time.set is a clock
-// correction control reacts to). Without an ssid the network is taken as already managed (Moddable's
-// setup/network when the build passed ssid=…): SNTP starts once an IP address exists.
+// correction control reacts to). A network that is already up (Moddable's setup/network joined before
+// main because the build passed ssid=…) is used as it is: no second join.
 // Leaves out: Wi-Fi provisioning UI (credentials come from config/Preference), Ethernet.
 
 import Analog from "embedded:io/analog";
@@ -60,9 +60,13 @@ export default function createTarget(_platform: TargetPlatform): Target {
         options.onOnline(true);
         if (sntpTimer === undefined) sync();
       };
+      if (Net.get("IP")) {
+        // already up: Moddable's setup/network joined before main (the build passed ssid=…)
+        online();
+        return;
+      }
       if (!options.ssid) {
-        if (Net.get("IP")) online();
-        else log("warn", "net", "no Wi-Fi configured (config ssid) and no network up");
+        log("warn", "net", "no Wi-Fi configured (config ssid) and no network up");
         return;
       }
       const credentials = options.password ? { ssid: options.ssid, password: options.password } : { ssid: options.ssid };
