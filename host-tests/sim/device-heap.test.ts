@@ -1,0 +1,53 @@
+// The memory budget as a test: the complete firmware (main.ts on XS) runs the default scenario on the
+// ESP32 board targets' fixed heap — 78,848 B of chunks, 4,928 slots — and within their 512-slot stack,
+// with SecureSocket-sized memory (≈32 KB of chunks, ≈1,580 slots: the engine's TLS reserve) held while
+// each TLS exchange is open. Headroom figures: `npm run bench -- --only device-heap`.
+//
+// Known failures (test.failing: ava reports them as expected failures, and as errors once they pass,
+// so these lines must then become plain tests):
+//  - with the TLS reserve the firmware does not fit yet: its smallest heap is ≈91 KB of chunks (the
+//    OpenADR decoder's preallocated tables are ≈20 KB of it; see modules/openadr/README.md, "Limits");
+//  - the VEN's poll/decode path reaches ≈670 stack slots (of 512).
+// Without the TLS reserve the same run fits, which is what the plain test below holds on to.
+import test from "ava";
+import { loadScenario } from "./scenario.ts";
+import { ESP32_STACK_SLOTS, runSimulation, type SimRecords } from "./run.ts";
+import { summarize, type Summary } from "./summary.ts";
+
+let withoutTls: { records: SimRecords; summary: Summary };
+let withTls: { records: SimRecords; summary: Summary };
+
+test.before(async () => {
+  const scenario = loadScenario("default");
+  const run = async (tlsReserve: boolean) => {
+    const records = await runSimulation({ scenario, heap: "esp32", tlsReserve });
+    return { records, summary: await summarize(records) };
+  };
+  withTls = await run(true);
+  withoutTls = await run(false);
+});
+
+test("ESP32 fixed heap, no TLS reserve: the complete firmware runs the default scenario and passes its checks", (t) => {
+  const s = withoutTls.summary;
+  t.log(`live heap ≤ ${s.peak_heap_bytes} B (chunks ${s.heap.live_chunks}, slots ${s.heap.live_slots}); stack ${s.heap.peak_stack_slots} slots; ${s.wall_seconds} s`);
+  t.falsy(s.aborted, s.aborted);
+  t.is(s.safety_violations, 0);
+  t.is(s.events_executed, s.events_expected);
+  t.is(s.ciof?.records_lost, 0);
+  const { ["stack ≤ 512 slots (ESP32)"]: _stack, ...others } = s.checks;
+  t.true(Object.values(others).every(Boolean), JSON.stringify(s.checks));
+});
+
+test.failing("KNOWN FAILURE — ESP32 fixed heap with the TLS reserve: the complete firmware runs the default scenario", (t) => {
+  const s = withTls.summary;
+  t.log(s.aborted ? `aborted at ${new Date(withTls.records.endMs).toISOString()}: ${s.aborted}` : `completed; live heap ≤ ${s.peak_heap_bytes} B`);
+  t.falsy(s.aborted, s.aborted);
+  t.is(s.simulated_hours, 24);
+});
+
+test.failing(`KNOWN FAILURE — the firmware's stack stays within the ESP32's ${ESP32_STACK_SLOTS} slots`, (t) => {
+  const peak = withoutTls.summary.heap.peak_stack_slots;
+  t.log(`peak stack ${peak} slots (measured after the bundle loaded; includes ≈240 slots of XS intrinsics)`);
+  t.true(peak > 0);
+  t.true(peak <= ESP32_STACK_SLOTS, `peak stack ${peak} > ${ESP32_STACK_SLOTS}`);
+});
