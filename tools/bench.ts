@@ -2,7 +2,8 @@
 // Runs every section in tools/bench/*.ts (each exports `async function run(ctx)` returning
 // Record<string, number | boolean>), prints one table and optionally writes JSON. A section that
 // throws is reported as an error and the others still run; the exit code is then 1.
-// To add a section, add a file to tools/bench/ — nothing else to register.
+// To add a section, add a file to tools/bench/ — nothing else to register. Its keys are "<file name>.<metric>"
+// unless the file exports `section` (a name for its keys).
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -26,8 +27,8 @@ async function main(): Promise<number> {
     date: new Date().toISOString(), node: process.version, repetitions, sections: {}, errors: {},
   };
   for (const file of files) {
-    const name = file.slice(0, -3);
-    if (only && !only.includes(name)) continue;
+    let name = file.slice(0, -3);
+    if (only && !only.includes(name) && !only.includes(name.replace(/-/g, "_"))) continue;
     const hosts: XsHost[] = [];
     const ctx: BenchContext = {
       repetitions, repoRoot, runInterleaved, xsWorkload,
@@ -36,8 +37,9 @@ async function main(): Promise<number> {
     };
     const started = performance.now();
     try {
-      const mod = await import(pathToFileURL(path.join(sectionsDir, file)).href) as { run?: BenchSection };
+      const mod = await import(pathToFileURL(path.join(sectionsDir, file)).href) as { run?: BenchSection; section?: string };
       if (typeof mod.run !== "function") throw new Error("exports no run(ctx)");
+      if (typeof mod.section === "string" && mod.section !== "") name = mod.section; // a section may name its keys (device-heap.ts → device_heap.*)
       report.sections[name] = await mod.run(ctx);
     } catch (error) {
       report.errors[name] = error instanceof Error ? error.message : String(error);
