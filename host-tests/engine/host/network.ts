@@ -8,6 +8,7 @@
 // a stall mid-body. The server certificate can be checked as the device checks it: its validity period
 // against the XS wall clock (`deviceClockCertificates`), and by the `secure.verifyPeer` callback the
 // project's ssl/cert module adds (full handshakes only; the request waits for the verdict).
+import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import tls from "node:tls";
@@ -109,6 +110,7 @@ export class Network {
   #agents = new Map<string, http.Agent>();
   /** Requests waiting for XS's verifyPeer verdict on the server certificate: id → continue or refuse. */
   #verdicts = new Map<number, (ok: boolean) => void>();
+  #contexts = new Map<string, tls.SecureContext>();
 
   constructor(services: HostServices) { this.#services = services; }
 
@@ -267,6 +269,7 @@ export class Network {
         const certs = list<ArrayBuffer | Uint8Array>(s.clientCertificates);
         if (certs.length) options.cert = certs.map((c) => pem("CERTIFICATE", c)).join("");
         if (s.clientKey) options.key = pem("PRIVATE KEY", s.clientKey);
+        if (!this.keepAlive) options.secureContext = this.#context(options);
         if (this.keepAlive) {
           options.agent = this.#agent(`s|${r.ip}|${r.port}|${r.hostName}`, true);
         } else {
@@ -335,6 +338,17 @@ export class Network {
       });
       if (r.secure?.peerCheck !== true) send();
     });
+  }
+
+  /** One SecureContext per identity (parsing the key and certificates per request cost ≈1 ms each). */
+  #context(options: Any): tls.SecureContext {
+    const key = createHash("sha1").update(JSON.stringify([options.ca, options.cert, options.key, options.ciphers])).digest("hex");
+    let context = this.#contexts.get(key);
+    if (!context) {
+      context = tls.createSecureContext({ ca: options.ca, cert: options.cert, key: options.key, ciphers: options.ciphers, ecdhCurve: options.ecdhCurve, minVersion: options.minVersion, maxVersion: options.maxVersion });
+      this.#contexts.set(key, context);
+    }
+    return context;
   }
 
   /** With `deviceClockCertificates`: every certificate of the chain must be valid at the XS wall clock. */
