@@ -30,8 +30,9 @@ function median(values: number[]): number {
 /**
  * A registered VEN against the simulator. `device: true` runs XS with the ESP32 heap (fixed 78,848 B
  * chunks and 4,928 slots, so the collector really runs) over plain HTTP: the TLS session's own ≈32 KB
- * does not fit beside the decoder's preallocated tables yet (see modules/openadr/README.md), and the
- * decoder's module load needs a 1,024-slot stack.
+ * does not fit yet (≈21 KB of chunks over, see modules/openadr/README.md), and the session's stack peaks
+ * at ≈707 slots (decoding replies under the transport's callbacks), so it runs with a 1,024-slot stack.
+ * (Loading the modules alone fits 512 since the engine loads them separately.)
  */
 async function session(options: { reports?: boolean; device?: boolean } = {}) {
   const pki = makePki();
