@@ -11,7 +11,8 @@
 //   live heap after a collection, chunks + slots × 16), search_hours, chunk_resolution_bytes, slot_resolution
 // The smallest budgets come from binary searches over the first `SEARCH_HOURS` of the default scenario
 // (registration, every kind of message it exchanges, the largest distribute and report); the three
-// searches run side by side. Standalone: `npx tsx tools/bench/device-heap.ts`.
+// searches run side by side (≈20 runs of ≈20 s on an idle 2-core machine; DEVICE_HEAP_SEARCH=0 skips
+// them). Standalone: `npx tsx tools/bench/device-heap.ts`.
 import { fileURLToPath } from "node:url";
 import { HEAP_PROFILES } from "../../host-tests/engine/index.ts";
 import { loadScenario } from "../../host-tests/sim/scenario.ts";
@@ -22,8 +23,10 @@ import type { BenchContext } from "../bench-lib.ts";
 export const section = "device_heap";
 
 const SEARCH_HOURS = Number(process.env.DEVICE_HEAP_SEARCH_HOURS ?? 16);
-const CHUNK_STEP = 1024;
-const SLOT_STEP = 64;
+const CHUNK_STEP = 2048;
+const SLOT_STEP = 128;
+/** DEVICE_HEAP_SEARCH=0: only `fits`, the stack and the live heap (two runs instead of ~20). */
+const SEARCH = process.env.DEVICE_HEAP_SEARCH !== "0";
 const LOAD_STACK = 4096; // see ESP32_LOADABLE in host-tests/sim/run.ts: the 512-slot limit is checked after the load
 
 const budget = HEAP_PROFILES.esp32;
@@ -62,17 +65,20 @@ export async function run(ctx: Pick<BenchContext, "log">): Promise<Record<string
   const peakStack = aloneSummary.heap.peak_stack_slots;
   const generousChunks = 4 * budget.chunks;
   const generousSlots = 4 * budget.slots;
-  const [minChunks, minSlots, minChunksAlone] = await Promise.all([
+  const [minChunks, minSlots, minChunksAlone] = SEARCH ? await Promise.all([
     smallest(budget.chunks / 2, 2 * budget.chunks, CHUNK_STEP, (c) => runsIn(c, generousSlots, true, log)),
     smallest(budget.slots / 2, 2 * budget.slots, SLOT_STEP, (s) => runsIn(generousChunks, s, true, log)),
-    smallest(budget.chunks / 4, 2 * budget.chunks, CHUNK_STEP, (c) => runsIn(c, generousSlots, false, log)),
-  ]);
-  const missing = -1; // below the search range's floor or above its ceiling: reported as −1
-  return {
-    fits: !full.aborted && fullSummary.heap.peak_stack_slots <= budget.stack,
+    smallest(budget.chunks / 2, 2 * budget.chunks, CHUNK_STEP, (c) => runsIn(c, generousSlots, false, log)),
+  ]) : [undefined, undefined, undefined];
+  const missing = -1; // not searched, or above the search range's ceiling: reported as −1
+  const searched: Record<string, number> = SEARCH ? {
     chunk_headroom_bytes: minChunks === undefined ? -(2 * budget.chunks) : budget.chunks - minChunks,
     slot_headroom: minSlots === undefined ? -(2 * budget.slots) : budget.slots - minSlots,
     chunk_headroom_without_tls_bytes: minChunksAlone === undefined ? -(2 * budget.chunks) : budget.chunks - minChunksAlone,
+  } : {};
+  return {
+    fits: !full.aborted && fullSummary.heap.peak_stack_slots <= budget.stack,
+    ...searched,
     stack_headroom_slots: budget.stack - peakStack,
     min_chunks_bytes: minChunks ?? missing,
     min_slots: minSlots ?? missing,
