@@ -5,7 +5,7 @@
 // 400 for a body that is not well-formed or — in "each" mode — not XSD-valid, an empty 200 body for the
 // VEN's oadrResponse), queues any VTN→VEN message for the next oadrPoll, and records every exchange for
 // assertions. Faults: offline (connections dropped), one-shot response overrides (status, raw body,
-// truncated/oversized bodies, connection reset).
+// truncated/oversized bodies, connection reset), and `setTls` (another server certificate or client CA).
 //
 // Time: the simulator reads `clock()` (tests pass the engine's virtual clock) for event statuses and
 // timestamps; network I/O itself is real time on loopback.
@@ -172,13 +172,7 @@ export class VtnSimulator {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.#onRequest(req, res);
     if (options.pki) {
       const { pki } = options;
-      this.#server = https.createServer({
-        key: (options.serverIdentity ?? pki.vtn).keyPem, cert: (options.serverIdentity ?? pki.vtn).certPem, ca: pki.ca.certPem,
-        requestCert: true, rejectUnauthorized: true,
-        minVersion: "TLSv1.2", maxVersion: "TLSv1.2",
-        // The two OpenADR 2.0b suites, plus ECDHE-RSA-AES128-SHA256 so a stock client can negotiate with an RSA server.
-        ciphers: "ECDHE-ECDSA-AES128-SHA256:AES128-SHA256:ECDHE-RSA-AES128-SHA256",
-      }, handler);
+      this.#server = https.createServer({ ...tlsContext(pki, options.serverIdentity), requestCert: true, rejectUnauthorized: true }, handler);
       this.#server.on("secureConnection", (socket: TLSSocket) => {
         this.stats.handshakes++;
         if (socket.isSessionReused()) this.stats.resumedHandshakes++;
@@ -222,6 +216,16 @@ export class VtnSimulator {
       });
     });
     this.#port = (this.#server.address() as AddressInfo).port;
+  }
+
+  /** TLS faults: serve another certificate and/or trust another CA for client certificates, from the
+   *  next connection on (open ones are dropped); no argument restores the PKI's own. TLS only. */
+  setTls(change: { serverIdentity?: { certPem: string; keyPem: string }; clientCaPem?: string } = {}): void {
+    const pki = this.#options.pki;
+    if (!pki) throw new Error("vtn: setTls needs a TLS simulator (pki)");
+    const context = tlsContext(pki, change.serverIdentity ?? this.#options.serverIdentity);
+    (this.#server as https.Server).setSecureContext(change.clientCaPem ? { ...context, ca: change.clientCaPem } : context);
+    this.dropConnections();
   }
 
   /** Drop every open connection and refuse new ones until `setOffline(false)`. */
@@ -592,6 +596,15 @@ export class VtnSimulator {
         return ok();
     }
   }
+}
+
+function tlsContext(pki: Pki, identity: { certPem: string; keyPem: string } | undefined) {
+  return {
+    key: (identity ?? pki.vtn).keyPem, cert: (identity ?? pki.vtn).certPem, ca: pki.ca.certPem,
+    minVersion: "TLSv1.2" as const, maxVersion: "TLSv1.2" as const,
+    // The two OpenADR 2.0b suites, plus ECDHE-RSA-AES128-SHA256 so a stock client can negotiate with an RSA server.
+    ciphers: "ECDHE-ECDSA-AES128-SHA256:AES128-SHA256:ECDHE-RSA-AES128-SHA256",
+  };
 }
 
 function parseReport(report: XNode): ReportData {
