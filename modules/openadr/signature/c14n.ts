@@ -443,63 +443,15 @@ class Core {
         }
         state = T_LT;
       } else if (state === T_START) {
-        const tag = this.tag;
-        const max = this.tagMax;
-        let tl = this.tl;
-        let quote = this.quote;
-        let c = 0;
-        let closed = false;
-        while (i < end) {
-          c = b[i++];
-          if (TAG_SPECIAL[c] !== 0) {
-            if (quote !== 0) {
-              if (c === quote) quote = 0;
-            } else if (c === GT) {
-              closed = true;
-              break;
-            } else if (c === QUOT || c === APOS) quote = c;
-            else this.plain = false;
-          }
-          if (tl === max) {
-            this.tl = tl;
-            this.fail(`start tag longer than ${max} bytes`);
-            return;
-          }
-          tag[tl++] = c;
-        }
-        this.tl = tl;
-        this.quote = quote;
-        if (closed) {
-          const empty = tl > 0 && tag[tl - 1] === SLASH;
-          if (this.plain && !empty && this.depth >= 2 && this.elementsArmed === 0) this.bareStart();
-          else {
-            if (empty) this.tl = tl - 1;
-            this.startTag(empty);
-            if (this.error !== undefined) return;
-          }
-          this.tl = 0;
-          state = T_TEXT;
-        }
+        this.state = state;
+        i = this.startBytes(b, i, end);
+        if (this.error !== undefined) return;
+        state = this.state;
       } else if (state === T_END) {
-        const tag = this.tag;
-        let tl = this.tl;
-        let c = 0;
-        while (i < end) {
-          c = b[i++];
-          if (c === GT) break;
-          if (WHITE[c] === 0) {
-            if (tl === this.tagMax) {
-              this.fail(`end tag longer than ${this.tagMax} bytes`);
-              return;
-            }
-            tag[tl++] = c;
-          }
-        }
-        this.tl = tl;
-        if (c === GT) {
-          this.endTag();
-          state = T_TEXT;
-        }
+        this.state = state;
+        i = this.endBytes(b, i, end);
+        if (this.error !== undefined) return;
+        state = this.state;
       } else if (state === T_LT) {
         const c = b[i];
         if (c === SLASH) {
@@ -525,88 +477,165 @@ class Core {
         }
       } else {
         // rare states
-        const c = b[i++];
-        switch (state) {
-          case T_ENTITY:
-            if (c === SEMI) {
-              const v = this.entityOverflow ? -1 : entityValue(this.entity, this.el);
-              if (v < 0) {
-                this.fail("malformed reference in text");
-                return;
-              }
-              this.putTextChar(v);
-              state = T_TEXT;
-            } else if (this.el < this.entity.length) this.entity[this.el++] = c;
-            else this.entityOverflow = true;
-            break;
-          case T_BANG:
-            if (c === DASH) {
-              state = T_COMMENT;
-              this.dashes = -1; // the second dash of "<!--" comes next
-            } else if (c === LSQB) {
-              state = T_CDATA_OPEN;
-              this.openLeft = 6; // "CDATA["
-            } else {
-              this.fail("unexpected markup declaration");
-              return;
-            }
-            break;
-          case T_COMMENT:
-            if (c === DASH) this.dashes++;
-            else if (c === GT && this.dashes >= 2) state = T_TEXT;
-            else this.dashes = 0;
-            break;
-          case T_CDATA_OPEN:
-            if (--this.openLeft === 0) {
-              state = T_CDATA;
-              this.brackets = 0;
-            }
-            break;
-          case T_CDATA:
-            this.state = T_CDATA;
-            i = this.cdata(b, i - 1, end);
-            state = this.state;
-            break;
-          case T_PI_TARGET:
-            if (c === QUESTION || WHITE[c] !== 0) {
-              state = c === QUESTION ? T_PI_DATA : T_PI_SPACE;
-              this.dashes = c === QUESTION ? 1 : 0; // 1: a '?' is held back
-            } else if (this.nActive !== 0) this.put(c);
-            break;
-          case T_PI_SPACE:
-            if (WHITE[c] !== 0) break;
-            state = T_PI_DATA;
-            this.dashes = 0;
-            i--;
-            break;
-          case T_PI_DATA:
-            if (this.dashes === 1) {
-              if (c === GT) {
-                if (this.nActive !== 0) {
-                  this.put(QUESTION);
-                  this.put(GT);
-                }
-                state = T_TEXT;
-                break;
-              }
-              this.piChar(QUESTION);
-              this.dashes = 0;
-            }
-            if (c === QUESTION) this.dashes = 1;
-            else if (this.crPending && c === LF) this.crPending = false;
-            else {
-              this.crPending = false;
-              this.piChar(c === CR ? LF : c);
-              if (c === CR) this.crPending = true;
-            }
-            break;
-          default:
-            // T_FAILED: ignore everything
-            return;
-        }
+        this.state = state;
+        i = this.rare(b, i, end);
+        if (this.state === T_FAILED) return;
+        state = this.state;
       }
     }
     this.state = state;
+  }
+
+  /** Start-tag bytes from b[i] into the tag buffer; at its '>' the tag is processed. Returns where it stopped. */
+  startBytes(b: Uint8Array, i: number, end: number): number {
+    const tag = this.tag;
+    const max = this.tagMax;
+    let tl = this.tl;
+    let quote = this.quote;
+    let c = 0;
+    let closed = false;
+    while (i < end) {
+      c = b[i++];
+      if (TAG_SPECIAL[c] !== 0) {
+        if (quote !== 0) {
+          if (c === quote) quote = 0;
+        } else if (c === GT) {
+          closed = true;
+          break;
+        } else if (c === QUOT || c === APOS) quote = c;
+        else this.plain = false;
+      }
+      if (tl === max) {
+        this.tl = tl;
+        this.fail(`start tag longer than ${max} bytes`);
+        return end;
+      }
+      tag[tl++] = c;
+    }
+    this.tl = tl;
+    this.quote = quote;
+    if (closed) {
+      const empty = tl > 0 && tag[tl - 1] === SLASH;
+      if (this.plain && !empty && this.depth >= 2 && this.elementsArmed === 0) this.bareStart();
+      else {
+        if (empty) this.tl = tl - 1;
+        this.startTag(empty);
+        if (this.error !== undefined) return end;
+      }
+      this.tl = 0;
+      this.state = T_TEXT;
+    }
+    return i;
+  }
+
+  /** End-tag bytes (whitespace dropped) from b[i]; at its '>' the element ends. Returns where it stopped. */
+  endBytes(b: Uint8Array, i: number, end: number): number {
+    const tag = this.tag;
+    let tl = this.tl;
+    let c = 0;
+    while (i < end) {
+      c = b[i++];
+      if (c === GT) break;
+      if (WHITE[c] === 0) {
+        if (tl === this.tagMax) {
+          this.fail(`end tag longer than ${this.tagMax} bytes`);
+          return end;
+        }
+        tag[tl++] = c;
+      }
+    }
+    this.tl = tl;
+    if (c === GT) {
+      this.endTag();
+      this.state = T_TEXT;
+    }
+    return i;
+  }
+
+  /** One byte (or a CDATA run) in a rare state (this.state): references, comments, CDATA, PIs. */
+  rare(b: Uint8Array, i: number, end: number): number {
+    const c = b[i++];
+    let state = this.state;
+    switch (state) {
+      case T_ENTITY:
+        if (c === SEMI) {
+          const v = this.entityOverflow ? -1 : entityValue(this.entity, this.el);
+          if (v < 0) {
+            this.fail("malformed reference in text");
+            return end;
+          }
+          this.putTextChar(v);
+          state = T_TEXT;
+        } else if (this.el < this.entity.length) this.entity[this.el++] = c;
+        else this.entityOverflow = true;
+        break;
+      case T_BANG:
+        if (c === DASH) {
+          state = T_COMMENT;
+          this.dashes = -1; // the second dash of "<!--" comes next
+        } else if (c === LSQB) {
+          state = T_CDATA_OPEN;
+          this.openLeft = 6; // "CDATA["
+        } else {
+          this.fail("unexpected markup declaration");
+          return end;
+        }
+        break;
+      case T_COMMENT:
+        if (c === DASH) this.dashes++;
+        else if (c === GT && this.dashes >= 2) state = T_TEXT;
+        else this.dashes = 0;
+        break;
+      case T_CDATA_OPEN:
+        if (--this.openLeft === 0) {
+          state = T_CDATA;
+          this.brackets = 0;
+        }
+        break;
+      case T_CDATA:
+        this.state = T_CDATA;
+        i = this.cdata(b, i - 1, end);
+        state = this.state;
+        break;
+      case T_PI_TARGET:
+        if (c === QUESTION || WHITE[c] !== 0) {
+          state = c === QUESTION ? T_PI_DATA : T_PI_SPACE;
+          this.dashes = c === QUESTION ? 1 : 0; // 1: a '?' is held back
+        } else if (this.nActive !== 0) this.put(c);
+        break;
+      case T_PI_SPACE:
+        if (WHITE[c] !== 0) break;
+        state = T_PI_DATA;
+        this.dashes = 0;
+        i--;
+        break;
+      case T_PI_DATA:
+        if (this.dashes === 1) {
+          if (c === GT) {
+            if (this.nActive !== 0) {
+              this.put(QUESTION);
+              this.put(GT);
+            }
+            state = T_TEXT;
+            break;
+          }
+          this.piChar(QUESTION);
+          this.dashes = 0;
+        }
+        if (c === QUESTION) this.dashes = 1;
+        else if (this.crPending && c === LF) this.crPending = false;
+        else {
+          this.crPending = false;
+          this.piChar(c === CR ? LF : c);
+          if (c === CR) this.crPending = true;
+        }
+        break;
+      default:
+        // T_FAILED: ignore everything
+        return end;
+    }
+    this.state = state;
+    return i;
   }
 
   /** A data byte of a PI: the first one is preceded by the space that separates it from the target. */
@@ -735,20 +764,46 @@ class Core {
     this.n = n;
   }
 
+  // The start tag is handled in steps, each its own small function (XS reserves a stack slot for every
+  // local of a function); what they share is in these fields.
+  colon = -1; // of the tag being processed
+  nameEnd = 0;
+  elementNs = -1;
+
   /** The start tag in tag[0, tl) (without '<' and '>' or "/>"). */
   startTag(empty: boolean): void {
+    const depth = this.depth + 1;
+    this.parseTag();
+    if (this.error !== undefined) return;
+    this.bindDeclarations(depth);
+    if (this.error !== undefined) return;
+    this.resolveNamespaces();
+    if (this.error !== undefined) return;
+    this.depth = depth;
+    if (depth <= 2) this.structure(depth, this.colon, this.nameEnd, this.elementNs);
+    const starting = this.elementsArmed !== 0 || this.idsArmed !== 0 ? this.matchRequests(depth) : 0;
+    // render for the captures already running (room made first, so that a flush rarely happens from deep in
+    // the rendering calls)
+    if (this.nActive !== 0) {
+      if (this.out.length - this.n < this.tl + 64) this.flush();
+      this.renderStart(false);
+      if (empty) this.renderEnd(0, this.nameEnd);
+    }
+    // and as an apex for each capture starting here
+    if (starting !== 0) this.startCaptures(starting, depth, empty);
+    if (empty) this.closeElement();
+  }
+
+  /** Name and attributes of the tag (values normalised in place) into the attribute records. */
+  parseTag(): void {
     const tag = this.tag;
     const tl = this.tl;
     const at = this.attr;
-    const bd = this.bind;
-    const depth = this.depth + 1;
-    // qualified name
     let i = 0;
     while (i < tl && WHITE[tag[i]] === 0) i++;
-    const nameEnd = i;
-    let colon = -1;
-    for (let k = 0; k < nameEnd; k++) if (tag[k] === COLON) { colon = k; break; }
-    // attributes
+    this.nameEnd = i;
+    this.colon = -1;
+    for (let k = 0; k < i; k++) if (tag[k] === COLON) { this.colon = k; break; }
     let na = 0;
     for (;;) {
       while (i < tl && WHITE[tag[i]] !== 0) i++;
@@ -786,9 +841,15 @@ class Core {
       na++;
     }
     this.na = na;
-    // namespace declarations: rendered below the apex where they change the value in scope; then bound
+  }
+
+  /** Namespace declarations: rendered below the apex where they change the value in scope; then bound. xml:* attributes too. */
+  bindDeclarations(depth: number): void {
+    const tag = this.tag;
+    const at = this.attr;
+    const bd = this.bind;
     const mark = this.bTop;
-    for (let a = 0; a < na; a++) {
+    for (let a = 0; a < this.na; a++) {
       const r = a * A;
       const kind = at[r + A_KIND];
       if (kind !== 1 && kind !== 2) continue;
@@ -805,16 +866,22 @@ class Core {
       this.bindOne(0, tag, ps, pe, vs, ve, depth);
       if (this.error !== undefined) return;
     }
-    for (let a = 0; a < na; a++) {
+    for (let a = 0; a < this.na; a++) {
       const r = a * A;
       if (at[r + A_KIND] !== 3) continue;
       this.bindOne(1, tag, at[r + A_COLON] + 1, at[r + A_NAME_END], at[r + A_VALUE], at[r + A_VALUE_END], depth);
       if (this.error !== undefined) return;
     }
-    // namespaces of the element and its attributes
-    const elementNs = colon < 0 ? this.lookup(tag, 0, 0, this.bTop) : this.lookup(tag, 0, colon, this.bTop);
-    if (colon >= 0 && elementNs < 0) return this.fail("unbound element prefix");
-    for (let a = 0; a < na; a++) {
+  }
+
+  /** The namespace bindings of the element and of its attributes. */
+  resolveNamespaces(): void {
+    const tag = this.tag;
+    const at = this.attr;
+    const colon = this.colon;
+    this.elementNs = colon < 0 ? this.lookup(tag, 0, 0, this.bTop) : this.lookup(tag, 0, colon, this.bTop);
+    if (colon >= 0 && this.elementNs < 0) return this.fail("unbound element prefix");
+    for (let a = 0; a < this.na; a++) {
       const r = a * A;
       const kind = at[r + A_KIND];
       if (kind === 3) at[r + A_NS] = -2;
@@ -828,68 +895,64 @@ class Core {
         }
       }
     }
-    this.depth = depth;
-    if (depth <= 2) this.structure(depth, colon, nameEnd, elementNs);
+  }
 
-    // which requests start here
-    let starting = 0; // bit r: request r
-    if (this.elementsArmed !== 0 || this.idsArmed !== 0) {
-      const rb = this.rBytes;
-      for (let r = 0; r < this.nRequests; r++) {
-        const ns = this.rName[r * 2], ne = this.rName[r * 2 + 1];
-        if (this.rKind[r] === 0) {
-          if (this.rState[r] !== C_ARMED || this.rAt[r] !== depth) continue;
-          if (!same(tag, colon < 0 ? 0 : colon + 1, nameEnd, rb, ns, ne)) continue;
-          if (!this.nsIs(elementNs, rb, this.rNs[r * 2], this.rNs[r * 2 + 1])) continue;
-          this.captures[r].count = 1;
-        } else {
-          let hit = false;
-          for (let a = 0; a < na && !hit; a++) {
-            const x = a * A;
-            if (at[x + A_KIND] !== 0) continue;
-            const ls = at[x + A_COLON] < 0 ? at[x + A_NAME] : at[x + A_COLON] + 1;
-            if (isIdName(tag, ls, at[x + A_NAME_END])) hit = same(tag, at[x + A_VALUE], at[x + A_VALUE_END], rb, ns, ne);
-          }
-          if (!hit) continue;
-          this.captures[r].count++;
-          if (this.rState[r] !== C_ARMED) continue;
+  /** Requests that start at this element: bit r for request r. Counts every Id match. */
+  matchRequests(depth: number): number {
+    const tag = this.tag;
+    const at = this.attr;
+    const rb = this.rBytes;
+    let starting = 0;
+    for (let r = 0; r < this.nRequests; r++) {
+      const ns = this.rName[r * 2], ne = this.rName[r * 2 + 1];
+      if (this.rKind[r] === 0) {
+        if (this.rState[r] !== C_ARMED || this.rAt[r] !== depth) continue;
+        if (!same(tag, this.colon < 0 ? 0 : this.colon + 1, this.nameEnd, rb, ns, ne)) continue;
+        if (!this.nsIs(this.elementNs, rb, this.rNs[r * 2], this.rNs[r * 2 + 1])) continue;
+        this.captures[r].count = 1;
+      } else {
+        let hit = false;
+        for (let a = 0; a < this.na && !hit; a++) {
+          const x = a * A;
+          if (at[x + A_KIND] !== 0) continue;
+          const ls = at[x + A_COLON] < 0 ? at[x + A_NAME] : at[x + A_COLON] + 1;
+          if (isIdName(tag, ls, at[x + A_NAME_END])) hit = same(tag, at[x + A_VALUE], at[x + A_VALUE_END], rb, ns, ne);
         }
-        starting |= 1 << r;
+        if (!hit) continue;
+        this.captures[r].count++;
+        if (this.rState[r] !== C_ARMED) continue;
       }
+      starting |= 1 << r;
     }
+    return starting;
+  }
 
-    // render for the captures already running
-    if (this.nActive !== 0) {
-      this.renderStart(nameEnd, false);
-      if (empty) this.renderEnd(0, nameEnd);
-    }
-    // and as an apex for each capture starting here
-    if (starting !== 0) {
+  /** Renders the element as an apex into each capture starting on it, then makes them running. */
+  startCaptures(starting: number, depth: number, empty: boolean): void {
+    const bd = this.bind;
+    this.flush();
+    for (let r = 0; r < this.nRequests; r++) {
+      if ((starting & (1 << r)) === 0) continue;
+      const capture = this.captures[r];
+      this.rState[r] = C_ACTIVE;
+      if (this.rKind[r] === 0) this.elementsArmed--;
+      capture.depth = depth;
+      capture.ns = this.elementNs < 0 ? "" : decode(this.arena.subarray(bd[this.elementNs * B + B_PREFIX_END], bd[this.elementNs * B + B_VALUE_END]));
+      capture.local = decode(this.tag.subarray(this.colon < 0 ? 0 : this.colon + 1, this.nameEnd));
+      // render to this capture alone: it is put first in the active list for the time being
+      const first = this.active[0];
+      this.active[0] = r;
+      const saved = this.nActive;
+      this.nActive = 1;
+      this.renderStart(true);
+      if (empty) this.renderEnd(0, this.nameEnd);
       this.flush();
-      for (let r = 0; r < this.nRequests; r++) {
-        if ((starting & (1 << r)) === 0) continue;
-        const capture = this.captures[r];
-        this.rState[r] = C_ACTIVE;
-        if (this.rKind[r] === 0) this.elementsArmed--;
-        capture.depth = depth;
-        capture.ns = elementNs < 0 ? "" : decode(this.arena.subarray(bd[elementNs * B + B_PREFIX_END], bd[elementNs * B + B_VALUE_END]));
-        capture.local = decode(tag.subarray(colon < 0 ? 0 : colon + 1, nameEnd));
-        // render to this capture alone: it is put first in the active list for the time being
-        const first = this.active[0];
-        this.active[0] = r;
-        const saved = this.nActive;
-        this.nActive = 1;
-        this.renderStart(nameEnd, true);
-        if (empty) this.renderEnd(0, nameEnd);
-        this.flush();
-        this.nActive = saved;
-        this.active[0] = first;
-        if (this.error !== undefined) return;
-        this.active[this.nActive++] = r;
-        this.activeDepths |= 1 << Math.min(depth, 31);
-      }
+      this.nActive = saved;
+      this.active[0] = first;
+      if (this.error !== undefined) return;
+      this.active[this.nActive++] = r;
+      this.activeDepths |= 1 << Math.min(depth, 31);
     }
-    if (empty) this.closeElement();
   }
 
   /** Ends the element at this.depth: drops its bindings, finishes captures that started on it. */
@@ -945,14 +1008,19 @@ class Core {
   }
 
   /** `<qname ns-declarations attributes>` in canonical order. */
-  renderStart(nameEnd: number, apex: boolean): void {
-    const tag = this.tag;
+  renderStart(apex: boolean): void {
+    this.put(LT);
+    this.putRange(this.tag, 0, this.nameEnd);
+    this.renderNamespaces(apex);
+    this.renderAttributes(apex);
+    this.put(GT);
+  }
+
+  /** Namespace declarations: binding indexes to render, sorted by prefix. */
+  renderNamespaces(apex: boolean): void {
     const arena = this.arena;
     const bd = this.bind;
     const at = this.attr;
-    this.put(LT);
-    this.putRange(tag, 0, nameEnd);
-    // namespace declarations: binding indexes to render, sorted by prefix
     const pick = this.pick;
     let np = 0;
     if (apex) {
@@ -995,20 +1063,22 @@ class Core {
     }
     for (let x = 0; x < np; x++) {
       const k = pick[x] * B;
-      const ps = bd[k + B_PREFIX];
-      const pe = bd[k + B_PREFIX_END];
       this.put(SPACE);
       this.putAll(XMLNS);
-      if (pe > ps) {
+      if (bd[k + B_PREFIX_END] > bd[k + B_PREFIX]) {
         this.put(COLON);
-        this.putRange(arena, ps, pe);
+        this.putRange(arena, bd[k + B_PREFIX], bd[k + B_PREFIX_END]);
       }
       this.put(EQUALS);
       this.put(QUOT);
-      this.putValue(arena, pe, bd[k + B_VALUE_END]);
+      this.putValue(arena, bd[k + B_PREFIX_END], bd[k + B_VALUE_END]);
       this.put(QUOT);
     }
-    // attributes (xml:* of the ancestors added at the apex), sorted by namespace URI then local name
+  }
+
+  /** Attributes (xml:* of the ancestors added at the apex), sorted by namespace URI then local name. */
+  renderAttributes(apex: boolean): void {
+    const at = this.attr;
     const ord = this.sorted;
     let no = 0;
     for (let a = 0; a < this.na; a++) {
@@ -1026,27 +1096,29 @@ class Core {
       }
       ord[y + 1] = v;
     }
-    for (let x = 0; x < no; x++) {
-      const a = ord[x];
-      this.put(SPACE);
-      if (a >= this.attrMax) {
-        // inherited xml:* attribute: its binding index is in A_NS
-        const k = at[a * A + A_NS] * B;
-        this.putAll(XML);
-        this.put(COLON);
-        this.putRange(arena, bd[k + B_PREFIX], bd[k + B_PREFIX_END]);
-        this.put(EQUALS);
-        this.put(QUOT);
-        this.putValue(arena, bd[k + B_PREFIX_END], bd[k + B_VALUE_END]);
-      } else {
-        this.putRange(tag, at[a * A + A_NAME], at[a * A + A_NAME_END]);
-        this.put(EQUALS);
-        this.put(QUOT);
-        this.putValue(tag, at[a * A + A_VALUE], at[a * A + A_VALUE_END]);
-      }
+    for (let x = 0; x < no; x++) this.renderAttribute(ord[x]);
+  }
+
+  renderAttribute(a: number): void {
+    const at = this.attr;
+    this.put(SPACE);
+    if (a >= this.attrMax) {
+      // inherited xml:* attribute: its binding index is in A_NS
+      const k = at[a * A + A_NS] * B;
+      const bd = this.bind;
+      this.putAll(XML);
+      this.put(COLON);
+      this.putRange(this.arena, bd[k + B_PREFIX], bd[k + B_PREFIX_END]);
+      this.put(EQUALS);
       this.put(QUOT);
+      this.putValue(this.arena, bd[k + B_PREFIX_END], bd[k + B_VALUE_END]);
+    } else {
+      this.putRange(this.tag, at[a * A + A_NAME], at[a * A + A_NAME_END]);
+      this.put(EQUALS);
+      this.put(QUOT);
+      this.putValue(this.tag, at[a * A + A_VALUE], at[a * A + A_VALUE_END]);
     }
-    this.put(GT);
+    this.put(QUOT);
   }
 
   /** Adds the ancestors' xml:* attributes the apex does not carry itself, after sorted[0, no); returns how many. */
