@@ -151,6 +151,42 @@ function boolean(raw: Raw, key: string): boolean {
   throw new ConfigError(key, `true or false is required (${String(v)})`);
 }
 
+/** A URL: http(s)://host[:port][/path], no credentials, spaces or control characters, ≤ 256 characters.
+ *  The value is never echoed (a URL with credentials in it is a secret). */
+function url(raw: Raw, key: string, allowEmpty: boolean): string {
+  const v = string(raw, key, allowEmpty);
+  if (v === "") return v;
+  if (v.length > 256) throw new ConfigError(key, "longer than 256 characters");
+  if (!v.startsWith("https://") && !v.startsWith("http://")) throw new ConfigError(key, "must start with https:// (or http://)");
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 32 || c === 127) throw new ConfigError(key, "spaces or control characters (value not shown)");
+  }
+  const rest = v.slice(v.indexOf("//") + 2);
+  const end = rest.indexOf("/");
+  if ((end < 0 ? rest : rest.slice(0, end)).includes("@")) throw new ConfigError(key, "credentials in the URL are refused (value not shown)");
+  return v;
+}
+
+/** A secret token: printable ASCII without spaces (it goes into an HTTP header), ≤ 128 characters. Never echoed. */
+function token(raw: Raw, key: string): string {
+  const v = string(raw, key);
+  if (v.length > 128) throw new ConfigError(key, "longer than 128 characters (value not shown)");
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) throw new ConfigError(key, "printable ASCII without spaces or line breaks is required (value not shown)");
+  }
+  return v;
+}
+
+/** A short printable name (no control characters), 1–`max` characters. */
+function name(raw: Raw, key: string, max: number): string {
+  const v = string(raw, key, false);
+  if (v.length > max) throw new ConfigError(key, `1–${max} characters`);
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 32 || v.charCodeAt(i) === 127) throw new ConfigError(key, "control characters");
+  return v;
+}
+
 /** An object-valued key: an object, or its JSON text (as stored in Preference). */
 function object(raw: Raw, key: string): Raw | undefined {
   const v = raw[key];
@@ -233,27 +269,27 @@ export function resolveConfig(manifest: Readonly<Raw>, overrides: Readonly<Raw> 
   for (const key of OVERRIDABLE) if (overrides[key] !== undefined) raw[key] = overrides[key];
   const logLevel = string(raw, "logLevel") as LogLevel;
   if (!LEVELS.includes(logLevel)) throw new ConfigError("logLevel", `one of ${LEVELS.join(", ")}`);
-  const vtnURL = string(raw, "vtnURL", false);
-  if (!vtnURL.startsWith("https://") && !vtnURL.startsWith("http://")) throw new ConfigError("vtnURL", "must start with https://");
+  const development = boolean(raw, "development");
+  const vtnURL = url(raw, "vtnURL", false);
+  if (vtnURL.startsWith("http://") && !development) throw new ConfigError("vtnURL", "http:// is refused unless development is true (TLS is required in the field)");
   const fingerprint = raw.vtnFingerprint;
   if (fingerprint !== undefined && fingerprint !== "" && (typeof fingerprint !== "string" || !/^([0-9A-F]{2}:){9}[0-9A-F]{2}$/.test(fingerprint))) {
     throw new ConfigError("vtnFingerprint", "10 bytes, upper-case hex with colons");
   }
-  const ciofURL = string(raw, "ciofURL");
-  if (ciofURL !== "" && !ciofURL.startsWith("http://") && !ciofURL.startsWith("https://")) throw new ConfigError("ciofURL", "must start with http:// or https://");
+  const ciofURL = url(raw, "ciofURL", true);
   const deviceId = string(raw, "deviceId", false);
   if (!/^[A-Za-z0-9_.-]{1,32}$/.test(deviceId)) throw new ConfigError("deviceId", "1–32 of [A-Za-z0-9_.-]");
   const timezone = number(raw, "timezone", -43_200, 50_400);
   if (timezone % 60 !== 0) throw new ConfigError("timezone", "whole minutes (seconds east of UTC)");
   const certificates = (object(raw, "certificates") ?? {}) as Raw;
   return Object.freeze({
-    venName: string(raw, "venName", false),
+    venName: name(raw, "venName", 64),
     vtnURL,
     pollInterval: number(raw, "pollInterval", 1, 86_400),
     vtnFingerprint: typeof fingerprint === "string" && fingerprint !== "" ? fingerprint : undefined,
-    development: boolean(raw, "development"),
+    development,
     ciofURL,
-    ciofKey: string(raw, "ciofKey"),
+    ciofKey: token(raw, "ciofKey"),
     deviceId,
     ciofPollingRate: number(raw, "ciofPollingRate", 10, 1000),
     ciof: ciofDevice(raw),

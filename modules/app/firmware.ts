@@ -208,16 +208,24 @@ export class Firmware {
 
     // ---- CIOF controller (only when the site has one) ----
     if (config.ciofURL !== "" && config.ciofKey !== "" && config.ciof) {
-      const url = parseVtnURL(config.ciofURL);
-      const transport = platform.transport({ host: url.host, port: url.port, secure: url.secure, ...(url.secure && platform.tls ? { tls: platform.tls } : {}) });
-      const slots: SlotSource = { slotsAfter: (after, limit) => energySlots(metering, after, limit, offsetMinutes) };
-      this.ciof = new CiofController({
-        transport, authorizationKey: config.ciofKey, store: platform.store("ciof"), clock, scheduler, random, log,
-        deviceId: config.deviceId, config: config.ciof, pollingRateSeconds: config.ciofPollingRate, offsetMinutes,
-        slots, dr: this.ledger, health: { health: () => this.#deviceHealth() },
-        http: url.base !== "" ? { basePath: url.base + API_BASE } : undefined,
-        onStatus: (status: CiofStatus) => this.#onCiofStatus(status),
-      });
+      let transport: HttpTransport | undefined;
+      try {
+        const url = parseVtnURL(config.ciofURL);
+        transport = platform.transport({ host: url.host, port: url.port, secure: url.secure, ...(url.secure && platform.tls ? { tls: platform.tls } : {}) });
+        const slots: SlotSource = { slotsAfter: (after, limit) => energySlots(metering, after, limit, offsetMinutes) };
+        this.ciof = new CiofController({
+          transport, authorizationKey: config.ciofKey, store: platform.store("ciof"), clock, scheduler, random, log,
+          deviceId: config.deviceId, config: config.ciof, pollingRateSeconds: config.ciofPollingRate, offsetMinutes,
+          slots, dr: this.ledger, health: { health: () => this.#deviceHealth() },
+          http: url.base !== "" ? { basePath: url.base + API_BASE } : undefined,
+          onStatus: (status: CiofStatus) => this.#onCiofStatus(status),
+        });
+      } catch (error) {
+        // Trade data is independent of demand response: a CIOF configuration the controller refuses
+        // turns the controller off, not the device.
+        transport?.close();
+        log("error", "ciof", "CIOF controller not started: configuration refused (VEN, control and metering run)", { error: String((error as Error)?.message ?? error) });
+      }
     } else {
       log("info", "ciof", "no CIOF terminal configured (ciofURL, ciofKey and ciof device config): controller off");
     }
