@@ -29,6 +29,9 @@
 //   comment    | "-->"                   | text
 //   cdata      | "]]>"                   | text
 //   pi-target  | space / '?'             | pi-space → pi-data → text at "?>"
+//
+// Most of a document is "<name>" and "</name>" seen whole in one piece of the tap: right after the '<'
+// these are copied (when capturing) and counted in one pass, without going through lt/start/end.
 
 export interface DigestTarget {
   /** Canonical bytes (a view, valid only during the call). */
@@ -720,28 +723,6 @@ class Core {
     out[n++] = GT;
     this.n = n;
     return j + 1;
-  }
-
-  /** `<name>` (kind LT) or `</name>` (kind SLASH) with the name in b[s, e), to the output. */
-  putTag(kind: number, b: Uint8Array, s: number, e: number): void {
-    const out = this.out;
-    let n = this.n;
-    if (out.length - n < e - s + 3) {
-      this.flush();
-      n = 0;
-      if (out.length < e - s + 3) {
-        this.put(LT);
-        if (kind === SLASH) this.put(SLASH);
-        this.putRange(b, s, e);
-        this.put(GT);
-        return;
-      }
-    }
-    out[n++] = LT;
-    if (kind === SLASH) out[n++] = SLASH;
-    for (let k = s; k < e; k++) out[n++] = b[k];
-    out[n++] = GT;
-    this.n = n;
   }
 
   /** A start tag that is only a name below depth 2, no element request armed: its canonical form is itself. */
