@@ -329,6 +329,15 @@ export const CATALOG: readonly FaultDef[] = [
     },
   },
   {
+    name: "Power: cut as a slot closes", group: "Power", seeds: 3,
+    description: "the first store write after 10:59:59 (the 10:30 slot going into the CIOF outbox) is cut by a power loss (torn, erased, written-then-cut by seed); the slot, held in RAM only, must still reach the terminal (as invalid if its energy is gone)",
+    inject(ctx) {
+      const mode = WRITE_MODES[(ctx.seed - 1) % WRITE_MODES.length]!;
+      ctx.at(HOUR - 1000, "cut the next write", () => ctx.failWrites(1, mode));
+      ctx.note(`mode ${mode}`);
+    },
+  },
+  {
     name: "Power: stored state corrupt", group: "Power", seeds: 3,
     description: "a power cut at a random moment; while off, every stored key of the VEN, control, metering and DR ledger is overwritten with garbage (and one CIOF outbox meta copy)",
     inject(ctx) {

@@ -194,7 +194,7 @@ export function verdict(def: FaultDef, records: RunRecords): RunVerdict {
     const running = runningIntervals(records);
     const interval = Number(FIRMWARE.meteringInterval);
     for (let b = Math.ceil(records.start / SLOT_MS) * SLOT_MS + SLOT_MS; b <= (records.drainedAt ?? records.end) - 2 * MINUTE; b += SLOT_MS) {
-      const up = running.some(([from, to]) => b >= from + 2 * interval && b < to);
+      const up = running.some(([from, to]) => b >= from + 2 * interval && b <= to);
       if (!up) continue;
       const key = slotKey(b - SLOT_MS);
       if (!queuedSlots.has(key)) { lost++; notes.push(`slot ${key} closed while running, never queued`); }

@@ -361,13 +361,25 @@ export class Firmware {
 /** Closed 30-minute slots from metering as the CIOF controller takes them. */
 function energySlots(metering: Metering, after: number | undefined, limit: number, offsetMinutes: number): EnergySlot[] {
   const out: EnergySlot[] = [];
+  // Slots after `after` that metering no longer holds (its history is RAM: a slot that closed just
+  // before a power cut, or while the device was off) go out as invalid, no energy known, so the terminal
+  // gets every slot once instead of a silent gap (at most GAP_SLOTS_MAX of them).
+  let next = after === undefined ? undefined : after + SLOT_MS;
   for (const s of metering.history()) {
     if (after !== undefined && s.start <= after) continue;
+    if (next !== undefined && s.start > next && s.start - next <= GAP_SLOTS_MAX * SLOT_MS) {
+      for (let t = next; t < s.start && out.length < limit; t += SLOT_MS) out.push({ start: t, offsetMinutes, wh: 0, avgKw: 0, peakKw: 0, estimated: s.estimated, valid: false });
+    }
     if (out.length >= limit) break;
     out.push({ start: s.start, offsetMinutes, wh: round3(s.wh), avgKw: round3(s.averageKw), peakKw: round3(s.peakKw), estimated: s.estimated, valid: s.valid });
+    next = s.start + SLOT_MS;
   }
   return out;
 }
+
+const SLOT_MS = 30 * 60_000;
+/** Longest run of missing slots handed to CIOF as invalid placeholders (two days). */
+const GAP_SLOTS_MAX = 96;
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
