@@ -19,10 +19,10 @@
 // any error → failed (write/end throw the same error) until reset().
 import { DEFAULT_LIMITS, XmlError, XmlReader, type XmlAttribute, type XmlHandler, type XmlLimits } from "../xml/reader";
 import { EVENT_STATUSES, OPT_TYPES, RESPONSE_REQUIRED, SIGNAL_TYPES } from "./enums";
+// The schema's kind (K_*), conversion (C_*) and hook (H_*) codes are written as literals in the class
+// (`4 /* K_OBJ */`): on XS each imported binding a function uses costs it a stack slot.
 import {
-  C_BOOL, C_DATETIME, C_DURATION, C_EVENT_STATUS, C_FLOAT, C_OPT_TYPE, C_RESPONSE_REQUIRED, C_SIGNAL_TYPE,
-  C_STR, C_TOKEN, C_UINT, H_DISTRIBUTE, H_EVENT, H_EVENT_TARGET, H_INTERVAL, H_INTERVALS, H_MESSAGE, H_NONE, H_STRICT, K_LEAF,
-  K_LEAF_LIST, K_LIST, K_OBJ, K_OBJ_LIST, K_PASS, K_SIGNATURE, ROOT_NAMES, TABLES,
+  ROOT_NAMES, TABLES,
 } from "./decode-schema";
 import { dateTimeOrNaN, durationOrNaN } from "./iso8601";
 import { NAMESPACES } from "./names";
@@ -292,21 +292,21 @@ export class OadrDecoder implements XmlHandler {
     const kind = KIND[s];
     this.#states[d + 1] = s;
     this.#depth = d + 1;
-    if (kind <= K_LEAF_LIST) return; // leaves act at their end
+    if (kind <= 1 /* K_LEAF_LIST */) return; // leaves act at their end
     const objs = this.#objs;
-    if (kind === K_PASS) {
+    if (kind === 2 /* K_PASS */) {
       objs[d + 1] = objs[d];
       return;
     }
-    if (kind === K_LIST) {
+    if (kind === 3 /* K_LIST */) {
       const enclosing = objs[d] as Obj;
       objs[d + 1] = enclosing;
       if (enclosing[FIELD[s]] === undefined) enclosing[FIELD[s]] = [];
       this.#listBase[d + 1] = this.#top;
-      if (this.#columns && HOOK[s] === H_INTERVALS) this.#colN = 0;
+      if (this.#columns && HOOK[s] === 7 /* H_INTERVALS */) this.#colN = 0;
       return;
     }
-    if (kind === K_SIGNATURE) {
+    if (kind === 6 /* K_SIGNATURE */) {
       this.#depth = d;
       this.#signed = true;
       this.#skip = 1;
@@ -314,7 +314,7 @@ export class OadrDecoder implements XmlHandler {
       if (this.#forward !== undefined) this.#forward.startElement(ns, local, attributes);
       return;
     }
-    // K_OBJ, K_OBJ_LIST
+    // 4 /* K_OBJ */, 5 /* K_OBJ_LIST */
     const o: Obj = {};
     const tag = TAG[s];
     if (tag !== EMPTY) o[tag] = local;
@@ -323,9 +323,9 @@ export class OadrDecoder implements XmlHandler {
     const field = FIELD[s];
     if (field !== EMPTY) {
       const enclosing = objs[d] as Obj;
-      if (kind === K_OBJ) {
+      if (kind === 4 /* K_OBJ */) {
         enclosing[field] = o;
-      } else if (KIND[parent] === K_LIST) {
+      } else if (KIND[parent] === 3 /* K_LIST */) {
         this.#items[this.#top++] = o;
       } else {
         let a = enclosing[field] as unknown[] | undefined;
@@ -335,9 +335,9 @@ export class OadrDecoder implements XmlHandler {
     }
     objs[d + 1] = o;
     const hook = HOOK[s];
-    if (hook === H_MESSAGE || hook === H_DISTRIBUTE) {
+    if (hook === 1 /* H_MESSAGE */ || hook === 2 /* H_DISTRIBUTE */) {
       this.#message = o;
-      if (hook === H_DISTRIBUTE) {
+      if (hook === 2 /* H_DISTRIBUTE */) {
         o.eventCount = 0;
         if (this.#options.onEvent === undefined) o.events = [];
       }
@@ -347,7 +347,7 @@ export class OadrDecoder implements XmlHandler {
   text(value: string): void {
     if (this.#skip === 0) {
       // only a leaf keeps its text (mixed content in containers is ignored)
-      if (KIND[this.#states[this.#depth]] <= K_LEAF_LIST) this.#text = value;
+      if (KIND[this.#states[this.#depth]] <= 1 /* K_LEAF_LIST */) this.#text = value;
     } else if (this.#forward !== undefined && this.#forward.text !== undefined) {
       this.#forward.text(value);
     }
@@ -363,19 +363,19 @@ export class OadrDecoder implements XmlHandler {
     const s = this.#states[d];
     const kind = KIND[s];
     const objs = this.#objs;
-    if (kind === K_LEAF) {
+    if (kind === 0 /* K_LEAF */) {
       const text = this.#text;
       this.#text = EMPTY;
       const conv = CONV[s];
-      (objs[d - 1] as Obj)[FIELD[s]] = conv === C_STR ? text : this.#convert(conv, text, d);
+      (objs[d - 1] as Obj)[FIELD[s]] = conv === 0 /* C_STR */ ? text : this.#convert(conv, text, d);
       this.#depth = d - 1;
       return;
     }
-    if (kind === K_LEAF_LIST) {
+    if (kind === 1 /* K_LEAF_LIST */) {
       const text = this.#text;
       this.#text = EMPTY;
       const value = this.#convert(CONV[s], text, d);
-      if (KIND[this.#states[d - 1]] === K_LIST) {
+      if (KIND[this.#states[d - 1]] === 3 /* K_LIST */) {
         this.#items[this.#top++] = value;
       } else {
         const o = objs[d - 1] as Obj;
@@ -384,10 +384,10 @@ export class OadrDecoder implements XmlHandler {
         if (a === undefined) o[field] = a = [];
         a.push(value);
       }
-    } else if (kind === K_LIST) {
-      if (this.#columns && HOOK[s] === H_INTERVALS) this.#closeColumns(objs[d] as Obj);
+    } else if (kind === 3 /* K_LIST */) {
+      if (this.#columns && HOOK[s] === 7 /* H_INTERVALS */) this.#closeColumns(objs[d] as Obj);
       else this.#closeList(objs[d] as Obj, FIELD[s], this.#listBase[d]);
-    } else if (kind >= K_OBJ) {
+    } else if (kind >= 4 /* K_OBJ */) {
       const o = objs[d] as Obj;
       const required = REQUIRED[s];
       if (required !== null) {
@@ -396,7 +396,7 @@ export class OadrDecoder implements XmlHandler {
         }
       }
       const hook = HOOK[s];
-      if (hook !== H_NONE) this.#hookEnd(hook, d);
+      if (hook !== 0 /* H_NONE */) this.#hookEnd(hook, d);
     }
     objs[d] = undefined;
     this.#depth = d - 1;
@@ -426,9 +426,9 @@ export class OadrDecoder implements XmlHandler {
 
   #hookEnd(hook: number, d: number): void {
     const objs = this.#objs;
-    if (hook === H_INTERVAL) {
+    if (hook === 6 /* H_INTERVAL */) {
       if (this.#columns) this.#row(objs[d] as Obj);
-    } else if (hook === H_EVENT) {
+    } else if (hook === 3 /* H_EVENT */) {
       const event = objs[d] as Obj;
       if (event.eiTarget === undefined) { event.eiTarget = {}; event.targets = []; }
       const message = this.#message as unknown as OadrDistributeEvent;
@@ -437,7 +437,7 @@ export class OadrDecoder implements XmlHandler {
       const onEvent = this.#options.onEvent;
       if (onEvent !== undefined) onEvent(event as unknown as OadrEvent, message);
       else message.events!.push(event as unknown as OadrEvent);
-    } else if (hook === H_EVENT_TARGET) {
+    } else if (hook === 4 /* H_EVENT_TARGET */) {
       const grouped = objs[d] as Record<string, string[] | undefined>;
       const targets: Target[] = [];
       for (let t = 0; t < TARGET_TYPES.length; t++) {
@@ -445,7 +445,7 @@ export class OadrDecoder implements XmlHandler {
         if (values !== undefined) for (let k = 0; k < values.length; k++) targets.push({ type: TARGET_TYPES[t], value: values[k] });
       }
       (objs[d - 1] as Obj).targets = targets;
-    } else if (hook === H_MESSAGE || hook === H_DISTRIBUTE) {
+    } else if (hook === 1 /* H_MESSAGE */ || hook === 2 /* H_DISTRIBUTE */) {
       this.#result = this.#message as unknown as DecodedPayload;
     }
   }
@@ -503,36 +503,41 @@ export class OadrDecoder implements XmlHandler {
     o.columns = columns;
   }
 
+  /** The common conversions; the rest in #convertRare (a smaller frame under the reader: XS reserves a
+   *  slot per local, module constant and private name a function uses). */
   #convert(conv: number, text: string, d: number): unknown {
+    if (conv === 3 /* C_DATETIME */) {
+      const v = dateTimeOrNaN(text);
+      if (v !== v) throw this.#valueError("date-time", "not an ISO-8601 date-time", text, d);
+      return v;
+    }
+    if (conv === 2 /* C_DURATION */) {
+      if (text === this.#lastDurationText) return this.#lastDuration;
+      const v = durationOrNaN(text);
+      if (v !== v) throw this.#valueError("duration", "not an ISO-8601 duration", text, d);
+      this.#lastDurationText = text;
+      this.#lastDuration = v;
+      return v;
+    }
+    if (conv === 1 /* C_FLOAT */) {
+      const v = toFloat(text);
+      if (v === undefined) throw this.#valueError("number", "not a number", text, d);
+      return v;
+    }
+    if (conv === 0 /* C_STR */) return text;
+    return this.#convertRare(conv, text, d);
+  }
+
+  #convertRare(conv: number, text: string, d: number): unknown {
     switch (conv) {
-      case C_STR:
-        return text;
-      case C_FLOAT: {
-        const v = toFloat(text);
-        if (v === undefined) throw this.#valueError("number", "not a number", text, d);
-        return v;
-      }
-      case C_DURATION: {
-        if (text === this.#lastDurationText) return this.#lastDuration;
-        const v = durationOrNaN(text);
-        if (v !== v) throw this.#valueError("duration", "not an ISO-8601 duration", text, d);
-        this.#lastDurationText = text;
-        this.#lastDuration = v;
-        return v;
-      }
-      case C_DATETIME: {
-        const v = dateTimeOrNaN(text);
-        if (v !== v) throw this.#valueError("date-time", "not an ISO-8601 date-time", text, d);
-        return v;
-      }
-      case C_TOKEN:
+      case 4 /* C_TOKEN */:
         return trim(text);
-      case C_UINT: {
+      case 5 /* C_UINT */: {
         const v = toFloat(text);
         if (v === undefined || !(v >= 0 && v <= 4294967295 && Math.floor(v) === v)) throw this.#valueError("number", "not an unsigned integer", text, d);
         return v;
       }
-      case C_BOOL: {
+      case 6 /* C_BOOL */: {
         if (text === TRUE || text === ONE) return true;
         if (text === FALSE || text === ZERO) return false;
         const t = trim(text);
@@ -540,13 +545,13 @@ export class OadrDecoder implements XmlHandler {
         if (t === FALSE || t === ZERO) return false;
         throw this.#valueError("boolean", "not a boolean", text, d);
       }
-      case C_EVENT_STATUS:
+      case 7 /* C_EVENT_STATUS */:
         return this.#enum(text, EVENT_STATUSES, d);
-      case C_SIGNAL_TYPE:
+      case 8 /* C_SIGNAL_TYPE */:
         return this.#enum(text, SIGNAL_TYPES, d);
-      case C_OPT_TYPE:
+      case 9 /* C_OPT_TYPE */:
         return this.#enum(text, OPT_TYPES, d);
-      case C_RESPONSE_REQUIRED:
+      case 10 /* C_RESPONSE_REQUIRED */:
         return this.#enum(text, RESPONSE_REQUIRED, d);
       default:
         return text;
@@ -574,7 +579,7 @@ export class OadrDecoder implements XmlHandler {
 
   /** An element the grammar does not know here: skipped with its subtree, or an error at the top. */
   #unknown(parent: number, ns: string, local: string, attributes: readonly XmlAttribute[]): void {
-    if (HOOK[parent] === H_STRICT) {
+    if (HOOK[parent] === 5 /* H_STRICT */) {
       const known = ROOT_NAMES.indexOf(local) >= 0;
       const where = parent === 0 ? "root" : "message";
       const path = this.#path(this.#depth, local);

@@ -9,16 +9,9 @@
 // 8601-2 allows), a decimal fraction on any component, and the bare `nW` the XSD pattern admits.
 // Years and months have no fixed length: they count as 365 and 30 days (nominal), which is what a VEN
 // needs for report back-durations and never appears in events.
-
-const MS_PER_SECOND = 1000;
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
-const MS_PER_WEEK = 7 * MS_PER_DAY;
-const MS_PER_MONTH = 30 * MS_PER_DAY;
-const MS_PER_YEAR = 365 * MS_PER_DAY;
-
-const C_PLUS = 43, C_COMMA = 44, C_MINUS = 45, C_DOT = 46, C_0 = 48, C_9 = 57, C_COLON = 58;
+//
+// Units (MS_PER_*) and character codes (C_*) are literals with their name in a comment: on XS every
+// module constant a function uses costs it a stack slot, and these parsers run under the XML reader.
 
 // `code.call(s, i)`: a string's char code without boxing the string (on XS, `s.charCodeAt(i)` and
 // `s.length` wrap the primitive in a String object, 64 bytes of garbage per access on a host). Past
@@ -51,14 +44,14 @@ function isSpace(c: number): boolean {
 }
 
 function isDigit(c: number): boolean {
-  return c >= C_0 && c <= C_9; // false for NaN (past the end)
+  return c >= 48 /* C_0 */ && c <= 57 /* C_9 */; // false for NaN (past the end)
 }
 
 /** Reads exactly two digits at `i`; -1 when either is not a digit. */
 function two(s: string, i: number): number {
   const a = code.call(s, i), b = code.call(s, i + 1);
   if (!isDigit(a) || !isDigit(b)) return -1;
-  return (a - C_0) * 10 + (b - C_0);
+  return (a - 48 /* C_0 */) * 10 + (b - 48 /* C_0 */);
 }
 
 /** Index of the first non-space character at or after `i`. */
@@ -85,40 +78,40 @@ export function dateTimeOrNaN(text: string): number {
   let i = skipSpace(text, 0);
   let sign = 1;
   let c = code.call(text, i);
-  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; }
+  if (c === 45 /* C_MINUS */ || c === 43 /* C_PLUS */) { if (c === 45 /* C_MINUS */) sign = -1; i++; }
   // year: four to nine digits
   let year = 0;
   let n = 0;
   for (;;) {
     c = code.call(text, i);
-    if (!isDigit(c)) break;
-    year = year * 10 + (c - C_0);
+    if (!(c >= 48 && c <= 57)) break;
+    year = year * 10 + (c - 48 /* C_0 */);
     i++; n++;
   }
-  if (n < 4 || n > 9 || c !== C_MINUS) return NaN;
+  if (n < 4 || n > 9 || c !== 45 /* C_MINUS */) return NaN;
   year *= sign;
   const month = two(text, i + 1);
-  if (month < 1 || month > 12 || code.call(text, i + 3) !== C_MINUS) return NaN;
+  if (month < 1 || month > 12 || code.call(text, i + 3) !== 45 /* C_MINUS */) return NaN;
   const day = two(text, i + 4);
   if (day < 1 || day > daysInMonth(year, month)) return NaN;
   c = code.call(text, i + 6);
   if (c !== 84 && c !== 116) return NaN; // T t
   const hour = two(text, i + 7);
-  if (hour < 0 || hour > 24 || code.call(text, i + 9) !== C_COLON) return NaN;
+  if (hour < 0 || hour > 24 || code.call(text, i + 9) !== 58 /* C_COLON */) return NaN;
   const minute = two(text, i + 10);
-  if (minute < 0 || minute > 59 || code.call(text, i + 12) !== C_COLON) return NaN;
+  if (minute < 0 || minute > 59 || code.call(text, i + 12) !== 58 /* C_COLON */) return NaN;
   const second = two(text, i + 13);
   if (second < 0 || second > 59) return NaN;
   i += 15;
   let ms = 0;
   c = code.call(text, i);
-  if (c === C_DOT) {
+  if (c === 46 /* C_DOT */) {
     i++;
     let scale = 100;
     for (;;) {
       c = code.call(text, i);
-      if (!isDigit(c)) break;
-      if (scale >= 1) ms += (c - C_0) * scale; // digits past the millisecond are dropped (truncation)
+      if (!(c >= 48 && c <= 57)) break;
+      if (scale >= 1) ms += (c - 48 /* C_0 */) * scale; // digits past the millisecond are dropped (truncation)
       scale = scale / 10;
       i++;
     }
@@ -127,16 +120,16 @@ export function dateTimeOrNaN(text: string): number {
   let offset = 0;
   if (c === 90 || c === 122) { // Z z
     i++;
-  } else if (c === C_PLUS || c === C_MINUS) {
+  } else if (c === 43 /* C_PLUS */ || c === 45 /* C_MINUS */) {
     const oh = two(text, i + 1);
     const om = two(text, i + 4);
-    if (oh < 0 || oh > 14 || code.call(text, i + 3) !== C_COLON || om < 0 || om > 59) return NaN;
-    offset = (oh * 60 + om) * (c === C_MINUS ? -1 : 1);
+    if (oh < 0 || oh > 14 || code.call(text, i + 3) !== 58 /* C_COLON */ || om < 0 || om > 59) return NaN;
+    offset = (oh * 60 + om) * (c === 45 /* C_MINUS */ ? -1 : 1);
     i += 6;
   }
   if (!atEnd(text, i)) return NaN;
-  return daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE +
-    second * MS_PER_SECOND + ms - offset * MS_PER_MINUTE;
+  return daysFromCivil(year, month, day) * 86_400_000 /* MS_PER_DAY */ + hour * 3_600_000 /* MS_PER_HOUR */ + minute * 60_000 /* MS_PER_MINUTE */ +
+    second * 1000 /* MS_PER_SECOND */ + ms - offset * 60_000 /* MS_PER_MINUTE */;
 }
 
 /** Date-time text → ms since the epoch (UTC). Throws RangeError on invalid text. */
@@ -160,9 +153,9 @@ export function formatDateTime(ms: number, offsetMinutes?: number): string {
   if (!Number.isFinite(ms)) throw new RangeError(`formatDateTime: not a finite time (${ms})`);
   const offset = offsetMinutes ?? 0;
   if (!Number.isInteger(offset) || offset < -14 * 60 || offset > 14 * 60) throw new RangeError(`formatDateTime: bad offset ${offsetMinutes}`);
-  const t = Math.floor(ms) + offset * MS_PER_MINUTE;
-  let days = Math.floor(t / MS_PER_DAY);
-  let rest = t - days * MS_PER_DAY;
+  const t = Math.floor(ms) + offset * 60_000 /* MS_PER_MINUTE */;
+  let days = Math.floor(t / 86_400_000 /* MS_PER_DAY */);
+  let rest = t - days * 86_400_000 /* MS_PER_DAY */;
   // civil from days (H. Hinnant)
   days += 719468;
   const era = Math.floor(days / 146097);
@@ -173,9 +166,9 @@ export function formatDateTime(ms: number, offsetMinutes?: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const hour = Math.floor(rest / MS_PER_HOUR); rest -= hour * MS_PER_HOUR;
-  const minute = Math.floor(rest / MS_PER_MINUTE); rest -= minute * MS_PER_MINUTE;
-  const second = Math.floor(rest / MS_PER_SECOND); rest -= second * MS_PER_SECOND;
+  const hour = Math.floor(rest / 3_600_000 /* MS_PER_HOUR */); rest -= hour * 3_600_000 /* MS_PER_HOUR */;
+  const minute = Math.floor(rest / 60_000 /* MS_PER_MINUTE */); rest -= minute * 60_000 /* MS_PER_MINUTE */;
+  const second = Math.floor(rest / 1000 /* MS_PER_SECOND */); rest -= second * 1000 /* MS_PER_SECOND */;
   let out = (year < 0 ? "-" + pad(-year, 4) : year > 9999 ? "+" + String(year) : pad(year, 4)) +
     "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2);
   if (rest !== 0) out += "." + pad(rest, 3);
@@ -192,8 +185,8 @@ export function durationOrNaN(text: string): number {
   let i = skipSpace(text, 0);
   let sign = 1;
   let c = code.call(text, i);
-  if (c === C_MINUS || c === C_PLUS) { if (c === C_MINUS) sign = -1; i++; c = code.call(text, i); }
-  const bare = isDigit(c); // the XSD's "nW" alternative
+  if (c === 45 /* C_MINUS */ || c === 43 /* C_PLUS */) { if (c === 45 /* C_MINUS */) sign = -1; i++; c = code.call(text, i); }
+  const bare = (c >= 48 && c <= 57); // the XSD's "nW" alternative
   if (!bare) {
     if (c !== 80) return NaN; // P
     i++;
@@ -214,19 +207,19 @@ export function durationOrNaN(text: string): number {
     }
     let whole = 0;
     let n = 0;
-    while (isDigit(c)) {
-      whole = whole * 10 + (c - C_0);
+    while ((c >= 48 && c <= 57)) {
+      whole = whole * 10 + (c - 48 /* C_0 */);
       i++; n++;
       c = code.call(text, i);
     }
     let fraction = 0;
-    if (c === C_DOT || c === C_COMMA) {
+    if (c === 46 /* C_DOT */ || c === 44 /* C_COMMA */) {
       i++;
       c = code.call(text, i);
       let scale = 0.1;
       let f = 0;
-      while (isDigit(c)) {
-        fraction += (c - C_0) * scale;
+      while ((c >= 48 && c <= 57)) {
+        fraction += (c - 48 /* C_0 */) * scale;
         scale /= 10;
         i++; f++;
         c = code.call(text, i);
@@ -237,14 +230,14 @@ export function durationOrNaN(text: string): number {
     let unit = 0;
     let r = 0;
     if (!inTime) {
-      if (c === 89) { unit = MS_PER_YEAR; r = 1; }        // Y
-      else if (c === 77) { unit = MS_PER_MONTH; r = 2; }  // M
-      else if (c === 87) { unit = MS_PER_WEEK; r = 3; }   // W
-      else if (c === 68) { unit = MS_PER_DAY; r = 4; }    // D
+      if (c === 89) { unit = 31_536_000_000 /* MS_PER_YEAR */; r = 1; }        // Y
+      else if (c === 77) { unit = 2_592_000_000 /* MS_PER_MONTH */; r = 2; }  // M
+      else if (c === 87) { unit = 604_800_000 /* MS_PER_WEEK */; r = 3; }   // W
+      else if (c === 68) { unit = 86_400_000 /* MS_PER_DAY */; r = 4; }    // D
     } else {
-      if (c === 72) { unit = MS_PER_HOUR; r = 5; }        // H
-      else if (c === 77) { unit = MS_PER_MINUTE; r = 6; } // M
-      else if (c === 83) { unit = MS_PER_SECOND; r = 7; } // S
+      if (c === 72) { unit = 3_600_000 /* MS_PER_HOUR */; r = 5; }        // H
+      else if (c === 77) { unit = 60_000 /* MS_PER_MINUTE */; r = 6; } // M
+      else if (c === 83) { unit = 1000 /* MS_PER_SECOND */; r = 7; } // S
     }
     if (unit === 0 || r <= rank || (bare && r !== 3)) return NaN;
     rank = r;
@@ -273,20 +266,20 @@ export function formatDuration(ms: number): string {
   let rest = Math.round(ms < 0 ? -ms : ms);
   if (rest === 0) return "PT0S";
   let out = ms < 0 ? "-P" : "P";
-  const days = Math.floor(rest / MS_PER_DAY); rest -= days * MS_PER_DAY;
+  const days = Math.floor(rest / 86_400_000 /* MS_PER_DAY */); rest -= days * 86_400_000 /* MS_PER_DAY */;
   if (days > 0) out += String(days) + "D";
   if (rest === 0) return out;
   out += "T";
-  const hours = Math.floor(rest / MS_PER_HOUR); rest -= hours * MS_PER_HOUR;
-  const minutes = Math.floor(rest / MS_PER_MINUTE); rest -= minutes * MS_PER_MINUTE;
-  const seconds = Math.floor(rest / MS_PER_SECOND); rest -= seconds * MS_PER_SECOND;
+  const hours = Math.floor(rest / 3_600_000 /* MS_PER_HOUR */); rest -= hours * 3_600_000 /* MS_PER_HOUR */;
+  const minutes = Math.floor(rest / 60_000 /* MS_PER_MINUTE */); rest -= minutes * 60_000 /* MS_PER_MINUTE */;
+  const seconds = Math.floor(rest / 1000 /* MS_PER_SECOND */); rest -= seconds * 1000 /* MS_PER_SECOND */;
   if (hours > 0) out += String(hours) + "H";
   if (minutes > 0) out += String(minutes) + "M";
   if (seconds > 0 || rest > 0) {
     out += String(seconds);
     if (rest > 0) {
       let f = pad(rest, 3);
-      while (f.charCodeAt(f.length - 1) === C_0) f = f.slice(0, -1);
+      while (f.charCodeAt(f.length - 1) === 48 /* C_0 */) f = f.slice(0, -1);
       out += "." + f;
     }
     out += "S";

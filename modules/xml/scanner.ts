@@ -2,6 +2,9 @@
 // the module. Its state lives in plain properties on purpose: XS reserves one stack slot per distinct
 // private name a function touches, and the scan loop touches forty; plain properties cost none.
 //
+// States are numeric literals in scan (`5 /* S_TAG */`, values in states.ts): XS also reserves a slot
+// per imported binding a function uses.
+//
 // One method, scan, walks the bytes with a local state and a chain of `if (state === …)` blocks in the
 // order a tag usually goes (text, '<', name, end-tag name, attributes), so the common path falls from one
 // block into the next without a dispatch (`continue` restarts the chain; never inside the switch); rare
@@ -15,7 +18,7 @@ import { NAME, NAME_START, TEXT_STOP, utf8Bytes, VALUE_STOP, WS } from "./chars"
 import { XmlError, type XmlErrorCode } from "./errors";
 import { markup } from "./markup";
 import { EMPTY, NameTable, type Utf8Decoder } from "./names";
-import { DECLARATION_MAX, ENTITY_MAX, S_AFTER_VALUE, S_ATTR_EQ, S_ATTR_NAME, S_ATTR_QUOTE, S_ATTR_VALUE, S_BANG, S_BOM, S_EMPTY, S_END_NAME, S_END_TAIL, S_ENTITY, S_LT, S_NAME, S_PI_TARGET, S_TAG, S_TEXT } from "./states";
+import { DECLARATION_MAX, ENTITY_MAX, S_BOM, S_LT, S_TEXT } from "./states";
 import type { XmlAttribute, XmlHandler, XmlLimits } from "./reader";
 
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
@@ -266,7 +269,7 @@ export class Scanner {
     this.rawFrom = start;
 
     while (i < end) {
-      if (state === S_TEXT) {
+      if (state === 0 /* S_TEXT */) {
         if (run === 0) {
           j = i;
           while (j < end && WS[b[j]] !== 0) j++;
@@ -278,7 +281,7 @@ export class Scanner {
           if (b[j] === 0x3c) {
             if (this.wsLength !== 0) this.wsLength = 0;
             i = j + 1;
-            state = S_LT;
+            state = 1 /* S_LT */;
           } else {
             if (this.depth === 0) throw this.fail("syntax", base + j, "character data outside the root element");
             if (this.txt === 0) {
@@ -305,15 +308,15 @@ export class Scanner {
           if (c === 0x3c) {
             i++;
             run = 0;
-            state = S_LT;
+            state = 1 /* S_LT */;
           } else if (TEXT_STOP[c] === 0) {
             throw this.fail("limit-text", base + i, `character data longer than ${textMax} bytes`);
           } else if (c === 0x26) {
-            this.entityReturn = S_TEXT;
+            this.entityReturn = 0 /* S_TEXT */;
             this.entityLength = 0;
             this.entityAt = base + i;
             i++;
-            state = S_ENTITY;
+            state = 24 /* S_ENTITY */;
           } else {
             tl = this.textByte(c, base + i, tl);
             i++;
@@ -321,7 +324,7 @@ export class Scanner {
         }
       }
 
-      if (state === S_LT) {
+      if (state === 1 /* S_LT */) {
         if (i === end) break;
         c = b[i];
         if (c === 0x2f) {
@@ -370,16 +373,16 @@ export class Scanner {
               }
               tl = 0;
               run = 0;
-              state = S_TEXT;
+              state = 0 /* S_TEXT */;
               i++;
               continue;
             }
             if (WS[c] === 0) throw this.mismatch();
-            state = S_END_TAIL;
+            state = 4 /* S_END_TAIL */;
             i++;
           } else {
             kEnd = k + n;
-            state = S_END_NAME;
+            state = 3 /* S_END_NAME */;
           }
         } else if (NAME_START[c] !== 0) {
           // Start tag: try the name that followed last time first.
@@ -410,11 +413,11 @@ export class Scanner {
             this.nameFrom = i;
             this.nl = 0;
           }
-          state = S_NAME;
+          state = 2 /* S_NAME */;
         } else if (c === 0x21) {
           if (this.tap) this.rawLt(b, i, false);
           i++;
-          state = S_BANG;
+          state = 12 /* S_BANG */;
         } else if (c === 0x3f) {
           if (this.tap) this.rawLt(b, i, false);
           this.piAt = base + i - 1;
@@ -422,13 +425,13 @@ export class Scanner {
           this.nameAt = base + i;
           this.nameFrom = i;
           this.nl = 0;
-          state = S_PI_TARGET;
+          state = 21 /* S_PI_TARGET */;
         } else {
           throw this.fail("syntax", base + i, "'<' not followed by a name, '/', '!' or '?'");
         }
       }
 
-      if (state === S_NAME) {
+      if (state === 2 /* S_NAME */) {
         if (hit !== 0) {
           q = hit;
           j = i + NL[hit];
@@ -464,17 +467,17 @@ export class Scanner {
             this.open(q, false, b, j);
           }
           run = 0;
-          state = S_TEXT;
+          state = 0 /* S_TEXT */;
           continue;
         }
         this.q = q;
         this.nAttr = 0;
-        if (WS[c] !== 0) state = S_TAG;
-        else if (c === 0x2f) state = S_EMPTY;
+        if (WS[c] !== 0) state = 5 /* S_TAG */;
+        else if (c === 0x2f) state = 11 /* S_EMPTY */;
         else throw this.fail("syntax", base + j, "unexpected byte after an element name");
       }
 
-      if (state === S_END_NAME) {
+      if (state === 3 /* S_END_NAME */) {
         // The end tag's name crosses a chunk boundary: byte by byte.
         lim = end;
         if (lim - i > kEnd - k) lim = i + (kEnd - k);
@@ -490,49 +493,49 @@ export class Scanner {
           this.close(b, i - 1, tl);
           tl = 0;
           run = 0;
-          state = S_TEXT;
+          state = 0 /* S_TEXT */;
           continue;
         }
-        state = S_END_TAIL;
+        state = 4 /* S_END_TAIL */;
       }
 
-      if (state === S_END_TAIL) {
+      if (state === 4 /* S_END_TAIL */) {
         while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         if (b[i] !== 0x3e) throw this.fail("syntax", base + i, "expected '>' to close the end tag");
         this.close(b, i, tl);
         tl = 0;
         run = 0;
-        state = S_TEXT;
+        state = 0 /* S_TEXT */;
         i++;
         continue;
       }
 
-      if (state === S_TAG) {
+      if (state === 5 /* S_TAG */) {
         while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         c = b[i];
         if (c === 0x3e) {
           this.open(this.q, false, b, i);
           run = 0;
-          state = S_TEXT;
+          state = 0 /* S_TEXT */;
           i++;
           continue;
         }
         if (c === 0x2f) {
-          state = S_EMPTY;
+          state = 11 /* S_EMPTY */;
           i++;
         } else if (NAME_START[c] !== 0) {
           this.nameAt = base + i;
           this.nameFrom = i;
           this.nl = 0;
-          state = S_ATTR_NAME;
+          state = 6 /* S_ATTR_NAME */;
         } else {
           throw this.fail("syntax", base + i, "expected an attribute, '>' or '/>'");
         }
       }
 
-      if (state === S_ATTR_NAME) {
+      if (state === 6 /* S_ATTR_NAME */) {
         j = i;
         while (j < end && NAME[b[j]] !== 0) j++;
         if (j === end) {
@@ -542,21 +545,21 @@ export class Scanner {
         }
         this.attributeName(this.nameEnd(b, j));
         c = b[j];
-        if (c === 0x3d) state = S_ATTR_QUOTE;
-        else if (WS[c] !== 0) state = S_ATTR_EQ;
+        if (c === 0x3d) state = 8 /* S_ATTR_QUOTE */;
+        else if (WS[c] !== 0) state = 7 /* S_ATTR_EQ */;
         else throw this.fail("syntax", base + j, "expected '=' after an attribute name");
         i = j + 1;
       }
 
-      if (state === S_ATTR_EQ) {
+      if (state === 7 /* S_ATTR_EQ */) {
         while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         if (b[i] !== 0x3d) throw this.fail("syntax", base + i, "expected '=' after an attribute name");
-        state = S_ATTR_QUOTE;
+        state = 8 /* S_ATTR_QUOTE */;
         i++;
       }
 
-      if (state === S_ATTR_QUOTE) {
+      if (state === 8 /* S_ATTR_QUOTE */) {
         while (i < end && WS[b[i]] !== 0) i++;
         if (i === end) break;
         c = b[i];
@@ -565,7 +568,7 @@ export class Scanner {
         this.valueAt = base + i;
         tl = 0;
         i++;
-        state = S_ATTR_VALUE;
+        state = 9 /* S_ATTR_VALUE */;
         // A namespace declaration usually repeats the URI it declared last time: compare, no copy.
         n = this.nAttr;
         if (this.attrDecl[n] !== 0) {
@@ -587,7 +590,7 @@ export class Scanner {
               if (p === n) {
                 this.attrUri[this.nAttr++] = hit;
                 i += n + 1;
-                state = S_AFTER_VALUE;
+                state = 10 /* S_AFTER_VALUE */;
               }
             }
             hit = 0;
@@ -595,10 +598,10 @@ export class Scanner {
         }
       }
 
-      if (state === S_ATTR_VALUE) {
-        const valueMax = this.maxValue;
+      if (state === 9 /* S_ATTR_VALUE */) {
+        n = this.maxValue; // not a block-scoped const: one slot less in scan's frame
         lim = end;
-        if (lim - i > valueMax - tl) lim = i + (valueMax - tl);
+        if (lim - i > n - tl) lim = i + (n - tl);
         while (i < lim) {
           c = b[i];
           if (VALUE_STOP[c] !== 0) break;
@@ -611,15 +614,15 @@ export class Scanner {
         if (c === this.quote) {
           this.attributeValue(tl);
           tl = 0;
-          state = S_AFTER_VALUE;
+          state = 10 /* S_AFTER_VALUE */;
           i++;
         } else if (VALUE_STOP[c] === 0) {
-          throw this.fail("limit-attribute", base + i, `attribute value longer than ${valueMax} bytes`);
+          throw this.fail("limit-attribute", base + i, `attribute value longer than ${this.maxValue} bytes`);
         } else if (c === 0x26) {
-          this.entityReturn = S_ATTR_VALUE;
+          this.entityReturn = 9 /* S_ATTR_VALUE */;
           this.entityLength = 0;
           this.entityAt = base + i;
-          state = S_ENTITY;
+          state = 24 /* S_ENTITY */;
           i++;
         } else {
           tl = this.valueByte(c, base + i, tl);
@@ -627,32 +630,32 @@ export class Scanner {
         }
       }
 
-      if (state === S_AFTER_VALUE) {
+      if (state === 10 /* S_AFTER_VALUE */) {
         if (i === end) break;
         c = b[i];
         i++;
         if (c === 0x3e) {
           this.open(this.q, false, b, i - 1);
           run = 0;
-          state = S_TEXT;
+          state = 0 /* S_TEXT */;
           continue;
         }
-        if (WS[c] !== 0) state = S_TAG;
-        else if (c === 0x2f) state = S_EMPTY;
+        if (WS[c] !== 0) state = 5 /* S_TAG */;
+        else if (c === 0x2f) state = 11 /* S_EMPTY */;
         else throw this.fail("syntax", base + i - 1, "expected white space, '>' or '/>' after an attribute value");
       }
 
-      if (state === S_EMPTY) {
+      if (state === 11 /* S_EMPTY */) {
         if (i === end) break;
         if (b[i] !== 0x3e) throw this.fail("syntax", base + i, "expected '>' after '/'");
         this.open(this.q, true, b, i);
         run = 0;
-        state = S_TEXT;
+        state = 0 /* S_TEXT */;
         i++;
         continue;
       }
 
-      if (state > S_EMPTY) {
+      if (state > 11 /* S_EMPTY */) {
         // Comments, CDATA, PIs, references, the BOM: markup.ts, with the state handed over in properties.
         this.state = state;
         this.run = run;

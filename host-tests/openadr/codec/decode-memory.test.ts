@@ -84,11 +84,9 @@ test.serial("compute ≤ 2.5× a byte-visiting loop (full decode, decoder built 
 });
 
 test.serial("the 200 KB document decodes in the fixed ESP32 heap when streamed chunk by chunk", async (t) => {
-  // heap "esp32" fixes the chunk heap at 78,848 B and 4,928 slots. The stack is raised to 1,024 slots
-  // only because the engine bundles every module into one function whose locals all sit in one frame
-  // (≈280 slots before any call); on the device modules are separate and the decode path itself
-  // measures ≈270 slots (reader ≈180, decoder ≈90).
-  const device = await XsHost.start({ entry: ENTRY, heap: "esp32", stack: 1024 });
+  // heap "esp32" fixes the chunk heap at 78,848 B and 4,928 slots and the stack at 512 slots (the
+  // device's; ≈275 of them are XS's own before the first call).
+  const device = await XsHost.start({ entry: ENTRY, heap: "esp32" });
   try {
     await device.call("streamBegin");
     for (let i = 0; i < large.length; i += CHUNK) await device.call("streamWrite", large.subarray(i, i + CHUNK));
