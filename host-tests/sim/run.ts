@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { HEAP_PROFILES, XsHost, type HeapBudget, type HeapProfile, type PeakReport } from "../engine/index.ts";
 import { CiofTerminal } from "../peers/ciof-terminal.ts";
-import { makePki, openadrFingerprint } from "../peers/pki.ts";
+import { makePki } from "../peers/pki.ts";
 import type { SimEvent, SimReportRequest } from "../peers/vtn/messages.ts";
 import { VtnSimulator, type RegisteredMetadata } from "../peers/vtn/server.ts";
 import { deviceConfig, KEY, terminalContracts, terminalData, terminalServices } from "../ciof/site.ts";
@@ -185,7 +185,6 @@ export async function runSimulation(o: SimOptions): Promise<SimRecords> {
     });
     vtnURL = vtn.url;
     vtnFingerprint = undefined;
-    void openadrFingerprint;
   }
   let ciofURL = "";
   let ciofKey = "";
