@@ -120,7 +120,8 @@ export class XmlReader {
     this.#scanner.end();
   }
 
-  /** Ready for a new document; buffers are reused, names learnt from the last document are forgotten. */
+  /** Ready for a new document; buffers are reused; names learnt from earlier documents are kept while they
+      fill at most a quarter of the name table's free room, forgotten past that (README). */
   reset(): void {
     this.#scanner.reset();
   }
