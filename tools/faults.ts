@@ -54,6 +54,6 @@ console.log(table(rows));
 const totals = rows.reduce((t, r) => ({ runs: t.runs + r.runs, survived: t.survived + r.survived, lost: t.lost + r.lost, duplicated: t.duplicated + r.duplicated, violations: t.violations + r.safety_violations }), { runs: 0, survived: 0, lost: 0, duplicated: 0, violations: 0 });
 console.log(`\n${totals.runs} runs, ${totals.survived} survived; ${totals.lost} records lost, ${totals.duplicated} duplicated, ${totals.violations} safety violations (${((performance.now() - started) / 60_000).toFixed(1)} min)`);
 if (o.json) {
-  writeFileSync(o.json, JSON.stringify({ rows: rows.map((r) => ({ fault: r.fault, group: r.group, runs: r.runs, survived: r.survived, lost: r.lost, duplicated: r.duplicated, safety_violations: r.safety_violations, reboots: r.reboots, notes: r.notes, failures: r.failures })) }, null, 2) + "\n");
+  writeFileSync(o.json, JSON.stringify({ rows: rows.map((r) => ({ fault: r.fault, group: r.group, runs: r.runs, survived: r.survived, lost: r.lost, duplicated: r.duplicated, safety_violations: r.safety_violations, reboots: r.reboots, peak_nvs_bytes: r.peak_nvs_bytes, notes: r.notes, failures: r.failures })) }, null, 2) + "\n");
 }
 process.exitCode = totals.survived === totals.runs && totals.lost === 0 && totals.duplicated === 0 && totals.violations === 0 ? 0 : 1;

@@ -14,6 +14,8 @@
 //               message ids (a retry under the same id is recognised by the terminal: not a duplicate).
 // Node only.
 import simBoard from "../../hardware/boards/sim";
+import { KEY } from "../ciof/site.ts";
+import { makePki } from "../peers/pki.ts";
 import { FIRMWARE, MINUTE, slotKey } from "./workload.ts";
 import type { FaultDef, RunRecords, RunVerdict } from "./types.ts";
 
@@ -190,7 +192,10 @@ export function verdict(def: FaultDef, records: RunRecords): RunVerdict {
   }
   if (rejected) notes.push(`${rejected} rejected by the terminal, each with an error service record`);
   if (expect.slotsComplete !== false) {
+    // what the outbox accepted, plus what reached the terminal (a commit that completed just before a
+    // power cut is queued although the cut came before it could be observed)
     const queuedSlots = new Set(records.queued.filter((q) => q.kind === "message" && q.contract === "10001").flatMap((q) => (q.key ?? "").split("|")));
+    for (const m of terminal.messages) if (m.tradeContractId === "10001") for (const row of m.contents) queuedSlots.add(row[0]!);
     const running = runningIntervals(records);
     const interval = Number(FIRMWARE.meteringInterval);
     for (let b = Math.ceil(records.start / SLOT_MS) * SLOT_MS + SLOT_MS; b <= (records.drainedAt ?? records.end) - 2 * MINUTE; b += SLOT_MS) {
@@ -218,13 +223,22 @@ export function verdict(def: FaultDef, records: RunRecords): RunVerdict {
   if (lost) fail(`${lost} CIOF records lost`);
   if (duplicated) fail(`${duplicated} CIOF records duplicated`);
 
+  // ---- secrets: the CIOF key and the VEN's private key appear in no log and no message body ----
+  const keyDer = Buffer.from(makePki().vens["ven-1"]!.keyDer);
+  const secrets: [string, string][] = [["the CIOF key", KEY], ["the VEN private key (base64)", keyDer.toString("base64").slice(64, 112)], ["the VEN private key (hex)", keyDer.toString("hex").slice(64, 112)]];
+  for (const [what, secret] of secrets) {
+    if (records.log.some((l) => l.includes(secret))) fail(`${what} appears in the firmware log`);
+    if (vtn.exchanges.some((x) => x.requestBody.includes(secret))) fail(`${what} appears in a message to the VTN`);
+    if (terminal.log.some((l) => l.request.includes(secret))) fail(`${what} appears in a message to the CIOF terminal`);
+  }
+
   // ---- the fault's own expectations ----
   for (const re of expect.logs ?? []) if (!records.log.some((l) => re.test(l))) fail(`no log line matching ${re}`);
   for (const f of expect.custom?.(records) ?? []) fail(f);
 
   return {
     fault: def.name, seed: records.seed, survived: failures.length === 0, lost, duplicated, safetyViolations: violations.length,
-    failures, notes, reboots: records.cuts.length, wallSeconds: Math.round(records.wallSeconds * 10) / 10,
+    failures, notes, reboots: records.cuts.length, wallSeconds: Math.round(records.wallSeconds * 10) / 10, storagePeak: records.storagePeak ?? 0,
   };
 }
 

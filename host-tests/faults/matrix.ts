@@ -15,6 +15,8 @@ export interface MatrixRow {
   duplicated: number;
   safety_violations: number;
   reboots: number;
+  /** Largest NVS footprint in any run of the row, bytes. */
+  peak_nvs_bytes: number;
   notes: string;
   failures: string[];
   wall_seconds: number;
@@ -75,6 +77,7 @@ export function fold(def: FaultDef, vs: RunVerdict[]): MatrixRow {
     fault: def.name, group: def.group, runs: vs.length, survived: vs.length - failed.length,
     lost: vs.reduce((n, v) => n + v.lost, 0), duplicated: vs.reduce((n, v) => n + v.duplicated, 0),
     safety_violations: vs.reduce((n, v) => n + v.safetyViolations, 0), reboots: vs.reduce((n, v) => n + v.reboots, 0),
+    peak_nvs_bytes: vs.reduce((n, v) => Math.max(n, v.storagePeak), 0),
     notes, failures: failed.flatMap((v) => v.failures.map((f) => `seed ${v.seed}: ${f}`)),
     wall_seconds: Math.round(vs.reduce((n, v) => n + v.wallSeconds, 0)),
   };

@@ -36,6 +36,23 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** Stored keys and bytes per Preference domain (NVS entries cost 32 B plus the value in 32-byte spans). */
+export function storage(xs: XsHost): Record<string, { keys: number; bytes: number; nvsBytes: number }> {
+  const out: Record<string, { keys: number; bytes: number; nvsBytes: number }> = {};
+  for (const domain of ["ven", "ctl", "mtr", "dr", "ciof", "config", "prov"]) {
+    let bytes = 0, nvs = 0;
+    const keys = xs.preferences.keys(domain);
+    for (const key of keys) {
+      const e = xs.preferences.read(domain, key);
+      const n = e?.type === "string" ? Buffer.byteLength(e.value as string) + 1 : e?.type === "buffer" ? (e.value as Uint8Array).length : 4;
+      bytes += n;
+      nvs += 32 * (1 + Math.ceil(n / 32));
+    }
+    if (keys.length) out[domain] = { keys: keys.length, bytes, nvsBytes: nvs };
+  }
+  return out;
+}
+
 export interface RunOptions {
   /** Firmware log lines as they come (debugging). */
   onLog?: (line: string) => void;
@@ -208,7 +225,13 @@ export async function runFault(def: FaultDef, seed: number, options: RunOptions 
 
     // ---- the loop: actions at their true times, one simulated minute at a time ----
     const end = S + WORKLOAD_MS;
+    let nextStorage = truth();
     for (;;) {
+      if (truth() >= nextStorage) {
+        nextStorage = truth() + 10 * MINUTE;
+        const total = Object.values(storage(xs)).reduce((n, d) => n + d.nvsBytes, 0);
+        records.storagePeak = Math.max(records.storagePeak ?? 0, total);
+      }
       pending.sort((a, b) => a.at - b.at || a.order - b.order);
       while (pending.length && pending[0].at <= truth()) {
         const p = pending.shift()!;
@@ -239,6 +262,7 @@ export async function runFault(def: FaultDef, seed: number, options: RunOptions 
     records.finalVen = await xs.call("venStatus");
     records.finalEvents = await xs.call("events");
     records.finalControl = await xs.call("control");
+    records.storage = storage(xs);
   } catch (error) {
     const e = error as { code?: string; message?: string };
     records.aborted = `${e.code ?? "error"}: ${e.message ?? String(error)}`;

@@ -119,6 +119,10 @@ export interface RunRecords {
   finalEvents: Any[];
   finalControl: Any;
   xsErrors: string[];
+  /** Preference domains at the end: keys, value bytes, NVS bytes. */
+  storage?: Record<string, { keys: number; bytes: number; nvsBytes: number }>;
+  /** Largest NVS footprint seen (sampled every 10 simulated minutes), bytes. */
+  storagePeak?: number;
   aborted: string | undefined;
   wallSeconds: number;
   vtn: VtnSimulator;
@@ -136,4 +140,5 @@ export interface RunVerdict {
   notes: string[];
   reboots: number;
   wallSeconds: number;
+  storagePeak: number;
 }
