@@ -96,6 +96,7 @@ export interface PollLoopOptions {
   maxEventsPerMessage?: number;
   /** Builds an oadrPoll, or undefined while not registered. */
   poll(): VenMessage | undefined;
+  /** `events` is emptied when onReply returns: keep what is needed from it, not the array. */
   onReply(job: Job | undefined, payload: DecodedPayload, events: OadrEvent[]): void | Promise<void>;
   onFailure(job: Job | undefined, error: VenError, willRetry: boolean): void;
   onState?(state: LoopState): void;
@@ -377,6 +378,9 @@ export class PollLoop {
     } catch (e) {
       this.#o.log("error", "ven", "reply handling failed", { kind, error: String(e) });
     }
+    // onReply took what it keeps (event records, answers): the decoded events must not live on with this
+    // exchange's callbacks while the answer is decided and sent (≈1.6 KB each on XS).
+    events.length = 0;
     const penalty = this.#penalty;
     this.#penalty = undefined;
     if (penalty) {
