@@ -31,7 +31,9 @@ function median(values: number[]): number {
  * A registered VEN against the simulator. `device: true` runs XS with the ESP32 heap (fixed 78,848 B
  * chunks and 4,928 slots, so the collector really runs) over plain HTTP: the TLS session's own ≈32 KB
  * does not fit yet (≈21 KB of chunks over, see modules/openadr/README.md), and the session's stack peaks
- * at ≈707 slots (decoding replies under the transport's callbacks), so it runs with a 1,024-slot stack.
+ * at ≈707 slots, so it runs with a 1,024-slot stack. The peaks are not in the codec (the decode path
+ * measures 511 slots): they are at the store writes under the VEN's call chain, ≈72–90 slots of them the
+ * host engine's preference shim (JSON framing in XS where the device calls native code).
  * (Loading the modules alone fits 512 since the engine loads them separately.)
  */
 async function session(options: { reports?: boolean; device?: boolean } = {}) {
