@@ -251,6 +251,7 @@ export function recordFromOadr(event: OadrEvent): EventRecord {
 /** Problems a VEN should report about an event's content (empty when fine). */
 export function checkEvent(e: EventRecord): string[] {
   const problems: string[] = [];
+  if (e.eventID.trim() === "") problems.push("no eventID");
   for (const s of e.signals) {
     const n = s.value.length;
     if (n === 0) problems.push(`signal ${s.signalID} has no intervals`);

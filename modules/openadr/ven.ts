@@ -660,6 +660,7 @@ export class Ven implements OverrideSink {
     const seen = new Set<string>();
     type Answer = { eventID: string; modificationNumber: number; code: string; respond: boolean; opt: OptType | Promise<OptType> };
     const answers: Answer[] = [];
+    let refused = 0;
     for (const event of events) {
       const record = recordFromOadr(event);
       if (seen.has(record.eventID)) continue;
@@ -670,6 +671,7 @@ export class Ven implements OverrideSink {
       if (problems.length) {
         this.#log("warn", "ven", "event refused", { eventID: record.eventID, reason: problems.join("; ") });
         answers.push({ eventID: record.eventID, modificationNumber: record.modificationNumber, code: "454", respond, opt: "optOut" });
+        refused++;
         continue;
       }
       if (!stored && record.vtnStatus === "cancelled") {
@@ -703,8 +705,11 @@ export class Ven implements OverrideSink {
           break;
       }
     }
-    // Implied cancellation: an event the VTN no longer lists is cancelled.
-    if (message.eventCount === events.length) {
+    // Implied cancellation: an event the VTN no longer lists is cancelled — but not on the word of a
+    // list that held an event refused as malformed (a damaged message is no reliable full list).
+    if (refused > 0 && message.eventCount === events.length) {
+      this.#log("warn", "ven", "oadrDistributeEvent held refused events: no implied cancellation from it", { refused });
+    } else if (message.eventCount === events.length) {
       for (const e of this.#events.list()) {
         if (!seen.has(e.eventID) && !e.cancelled && this.#events.cancel(e.eventID)) this.#log("info", "ven", "event implicitly cancelled", { eventID: e.eventID });
       }
