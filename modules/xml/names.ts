@@ -193,17 +193,9 @@ export class NameTable {
     this.#fixedTop = this.#top;
   }
 
-  /** Between documents: keeps the entries added since fix() while they hold at most a quarter of the
-      room fix() left (entries and arena bytes) — a VEN's replies use the same few dozen names, which then
-      are neither re-interned nor decoded again — and forgets them all past that, so a document cannot
-      fill the table for the next (the next always has at least three quarters of that room). */
+  /** Forgets the entries added since fix(), so a document cannot fill the table for the next. */
   drop(): void {
     const fixed = this.#fixedCount;
-    if ((this.#count - fixed) * 4 <= this.#capacity - fixed && (this.#top - this.#fixedTop) * 4 <= this.arena.length - this.#fixedTop) {
-      this.afterStart[EMPTY] = 0;
-      this.afterEnd[EMPTY] = 0;
-      return;
-    }
     // Later entries sit in slots that were free when fix() ran, so clearing them restores that table.
     const T = this.#slots;
     const mask = this.#mask;

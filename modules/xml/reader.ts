@@ -120,8 +120,7 @@ export class XmlReader {
     this.#scanner.end();
   }
 
-  /** Ready for a new document; buffers are reused; names learnt from earlier documents are kept while they
-      fill at most a quarter of the name table's free room, forgotten past that (README). */
+  /** Ready for a new document; buffers are reused, names learnt from the last document are forgotten. */
   reset(): void {
     this.#scanner.reset();
   }
