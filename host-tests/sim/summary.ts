@@ -323,7 +323,8 @@ export async function summarize(records: SimRecords, analysis = analyze(records)
     }
     const window: [number, number] = [e.dtstart, end];
     const shedRelays = expectedRelays.filter((id) => (periods.get(id) ?? []).some((p) => !p.on && p.from < window[1] + 60_000 && p.to > window[0]));
-    const inRun = e.dtstart + e.startafter + 2 * 60_000 < records.endMs;
+    // the window overlaps the run: it began early enough to act on, and ended after the firmware booted
+    const inRun = e.dtstart + e.startafter + 2 * 60_000 < records.endMs && plannedEnd > records.bootMs;
     const expected = !beforeStart && !optOut && !e.test && expectedRelays.length > 0 && inRun;
     let versionsTotal = 0;
     let versionsAnswered = 0;

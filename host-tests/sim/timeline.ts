@@ -74,6 +74,7 @@ export function renderTimeline(records: SimRecords, analysis: Analysis, summary:
     const cancelledBefore = e.status === "cancelled" && cancelledAt !== undefined && cancelledAt <= e.dtstart;
     const end = e.duration === 0 ? t1 : e.dtstart + e.duration;
     const isPrice = e.signals.every((s) => s.name === "ELECTRICITY_PRICE");
+    if (end + e.startafter <= t0 || e.dtstart >= t1) continue; // outside the run: nothing to draw
     const x0 = x(e.dtstart), x1 = x(end);
     const by = sigTop + 4 + (isPrice ? 0 : cancelledBefore ? 40 : 14 + (row++ % 2) * 14);
     if (!isPrice) {
@@ -117,13 +118,16 @@ export function renderTimeline(records: SimRecords, analysis: Analysis, summary:
     }
     return d;
   };
-  out.push(`<path d="${stepPath(priceSteps, priceY, 0)}" fill="none" stroke="${COLORS.price}" stroke-width="2"/>`);
+  if (priceSteps.length) out.push(`<path d="${stepPath(priceSteps, priceY, 0)}" fill="none" stroke="${COLORS.price}" stroke-width="2"/>`);
   out.push(`<path d="${stepPath(simpleSteps, simpleY, 0)}" fill="none" stroke="${COLORS.simple}" stroke-width="2.5"/>`);
   for (let v = 0; v <= 3; v++) text(LEFT - 6, simpleY(v) + 4, `L${v}`, `font-size="10" text-anchor="end" fill="${COLORS.simple}"`);
   for (const e of events) {
     const price = e.signals.find((s) => s.name === "ELECTRICITY_PRICE");
     if (!price) continue;
-    for (const iv of price.intervals) text(x((iv.start + iv.end) / 2), priceY(iv.value) - 4, String(iv.value), `font-size="10" text-anchor="middle" fill="${COLORS.price}"`);
+    for (const iv of price.intervals) {
+      if (iv.end <= t0 || iv.start >= t1) continue;
+      text((x(iv.start) + x(iv.end)) / 2, priceY(iv.value) - 4, String(iv.value), `font-size="10" text-anchor="middle" fill="${COLORS.price}"`);
+    }
   }
   y = sigTop + sigH + 10;
 
@@ -178,7 +182,8 @@ export function renderTimeline(records: SimRecords, analysis: Analysis, summary:
   const axisY = y;
   const hour = 3_600_000;
   const span = t1 - t0;
-  const step = span > 36 * hour ? 6 * hour : span > 12 * hour ? 2 * hour : span > 3 * hour ? hour : 15 * 60_000;
+  const minute = 60_000;
+  const step = span > 36 * hour ? 6 * hour : span > 12 * hour ? 2 * hour : span > 3 * hour ? hour : span > hour ? 15 * minute : span > 15 * minute ? 5 * minute : minute;
   const grid: string[] = [];
   for (let t = Math.ceil((t0 + offset) / step) * step - offset; t <= t1; t += step) {
     grid.push(`<line x1="${n(x(t))}" x2="${n(x(t))}" y1="${laneTop}" y2="${axisY}" stroke="${COLORS.grid}"/>`);
