@@ -628,6 +628,9 @@ export class Ven implements OverrideSink {
     const reportID = (job as InternalJob | undefined)?.reportRequestID;
     if (error.code === "decode") {
       this.#log("warn", "ven", "reply not usable", { to: error.exchange, reason: error.message });
+      // A poll reply may have carried what the VTN had queued (an oadrDistributeEvent it will not send
+      // again): ask for the events, as after an outage.
+      if (error.exchange === "oadrPoll" && this.#registration) this.#loop.enqueue(this.#requestEventJob(), true);
       const rejected = this.#signatures?.takeRejected();
       if (rejected) this.#answerRejected(rejected.payload, rejected.reason);
       if (reportID) this.#reports.release(reportID); // delivered, not acknowledged: sent again next time
