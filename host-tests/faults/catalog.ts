@@ -338,13 +338,14 @@ export const CATALOG: readonly FaultDef[] = [
     },
   },
   {
-    name: "Power: stored state corrupt", group: "Power", seeds: 3,
-    description: "a power cut at a random moment; while off, every stored key of the VEN, control, metering and DR ledger is overwritten with garbage (and one CIOF outbox meta copy)",
+    name: "Power: stored state corrupt", group: "Power", seeds: 8,
+    description: "a power cut at a random moment (10:30–14:10); while off, the stored keys of the VEN, control, metering and DR ledger — all of them, or one module's (by seed) — are overwritten with garbage, and one CIOF outbox meta copy",
     inject(ctx) {
-      const at = 30 * MINUTE + Math.floor(ctx.rng() * 2 * HOUR);
+      const at = 30 * MINUTE + Math.floor(ctx.rng() * (3 * HOUR + 40 * MINUTE));
+      const only = [undefined, "ven", "dr", "mtr"][ctx.seed % 4];
       ctx.at(at, "corrupt", () => ctx.powerCut(5_000, () => {
-        const touched = corrupt(ctx, (domain, key) => domain === "ciof" && key !== "cq_a", "corrupt");
-        ctx.note(`corrupted ${touched.length} keys`);
+        const touched = corrupt(ctx, (domain, key) => (domain === "ciof" ? key !== "cq_a" : only !== undefined && domain !== only), "corrupt");
+        ctx.note(`corrupted ${only ?? "all"}: ${touched.length} keys`);
       }));
     },
     expect: { logs: [/corrupt|unreadable|damaged|invalid|discard|default/i] },
@@ -411,6 +412,23 @@ export const CATALOG: readonly FaultDef[] = [
     description: "half the requests to the terminal get no answer (the client's own timeout acts)",
     inject(ctx) { share(ctx, "ciof", 0.5, () => ({ kind: "timeout" })); },
     expect: { logs: [/timeout|unreachable/i] },
+  },
+  {
+    name: "CIOF garbage replies", group: "CIOF", seeds: 3,
+    description: "30 % of the terminal's replies (after it acted on the request) replaced by HTML, cut JSON, JSON of the wrong shape, 100 KB of JSON (over the 32 KB reply limit) or bytes that are not UTF-8, with status 200",
+    inject(ctx) {
+      const handle = ctx.terminal.handle.bind(ctx.terminal);
+      let on = false;
+      ctx.terminal.handle = (req) => {
+        const reply = handle(req);
+        if (!on || reply.kind !== "reply" || ctx.rng() >= 0.3) return reply;
+        const k = Math.floor(ctx.rng() * 5);
+        const body = k === 0 ? "<html><body>502 Bad Gateway</body></html>" : k === 1 ? reply.body.slice(0, Math.floor(reply.body.length / 2)) || "{" : k === 2 ? JSON.stringify({ data: 1, items: "none" }) : k === 3 ? JSON.stringify({ pad: "x".repeat(100_000) }) : "\ud800\udfff\u0000\u00ff";
+        return { kind: "reply", status: 200, body };
+      };
+      during(ctx, FROM, TO, "garbage", () => { on = true; }, () => { on = false; });
+    },
+    expect: { logs: [/ [EW] ciof /] },
   },
   {
     name: "CIOF reply lost after store", group: "CIOF", seeds: 3,

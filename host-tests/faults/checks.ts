@@ -205,6 +205,14 @@ export function verdict(def: FaultDef, records: RunRecords): RunVerdict {
       if (!queuedSlots.has(key)) { lost++; notes.push(`slot ${key} closed while running, never queued`); }
     }
   }
+  // every event that shed a relay on the pins has its DR record at the terminal (the ledger → CIOF path)
+  for (const e of vtn.events.values()) {
+    const to = e.dtstart + e.duration + (e.startafter ?? 0);
+    const shed = [...per.values()].some((list) => list.some((p) => !p.on && p.startCause === "control" && p.from >= e.dtstart - TOLERANCE_MS && p.from < to));
+    if (!shed || to + 10 * MINUTE > (records.drainedAt ?? records.end)) continue;
+    const recorded = terminal.messages.some((m) => m.tradeContractId === "10002" && m.contents.some((row) => row[0] === e.eventID));
+    if (!recorded) { lost++; notes.push(`${e.eventID} shed relays but its DR record never reached the terminal`); }
+  }
   const byKey = new Map<string, Set<string>>();
   for (const m of terminal.messages) {
     if (m.duplicate) continue;
@@ -231,6 +239,10 @@ export function verdict(def: FaultDef, records: RunRecords): RunVerdict {
     if (vtn.exchanges.some((x) => x.requestBody.includes(secret))) fail(`${what} appears in a message to the VTN`);
     if (terminal.log.some((l) => l.request.includes(secret))) fail(`${what} appears in a message to the CIOF terminal`);
   }
+
+  // ---- no sign of a programming error in the log (a fault is handled, not thrown around) ----
+  const bug = records.log.find((l) => / E /.test(l) && /TypeError|ReferenceError|could not build message|reply handling failed|callback threw|outbox step failed|internal:/.test(l));
+  if (bug) fail(`error line that points at a bug: ${bug.slice(0, 200)}`);
 
   // ---- the fault's own expectations ----
   for (const re of expect.logs ?? []) if (!records.log.some((l) => re.test(l))) fail(`no log line matching ${re}`);

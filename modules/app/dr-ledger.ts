@@ -7,7 +7,8 @@
 //
 // Persistence: each closed record under its own key ("dr0" … "dr7", by seq), the sequence counter
 // ("dr_seq") written before the record, so a power cut loses at most the record being written and a
-// sequence number is never reused (the CIOF outbox keeps its cursor by seq).
+// sequence number is never reused (the CIOF outbox keeps its cursor by seq); a new seq is also never
+// below the wall clock in seconds, so it stays above the cursor after the store was damaged or erased.
 // Leaves out: the wire form (modules/ciof/mapping.ts), events the VEN answered but never ran.
 
 import type { ActiveSignal, SignalView } from "../control/signals";
@@ -220,7 +221,9 @@ export class DrLedger implements DrRecordSource {
 
   #close(t: Tracked, now: number, why: string): void {
     this.#tracked = this.#tracked.filter((x) => x !== t);
-    const seq = this.#seq + 1;
+    // Never below the wall clock in seconds: a sequence lost with a damaged store (dr_seq unreadable →
+    // 0) must not restart under the CIOF outbox's cursor, or the next records are never traded.
+    const seq = Math.max(this.#seq + 1, this.#o.clock.valid ? Math.floor(now / 1000) : 0);
     const record: DrRecord = Object.freeze({
       seq, eventId: t.eventID, modificationNumber: t.modificationNumber, signalName: t.signalName, signalValue: t.signalValue,
       opt: t.opt, start: t.start, end: t.ended ?? now, actions: Object.freeze(t.actions.slice()),

@@ -425,6 +425,7 @@ export class Reports {
         if (r.record.oneShot || (r.record.intervalEnd !== undefined && now >= r.record.intervalEnd)) r.finished = true;
         r.nextSend = r.record.oneShot ? Infinity : this.#gridAfter(now, r.record.reportBackDuration, false);
         if (!r.pending) {
+          this.#dropUnknown(r);
           if (this.#rowsBefore(r) > 0) {
             r.pending = true;
             due.push(r.record.reportRequestID);
@@ -437,6 +438,18 @@ export class Reports {
       }
     }
     return due;
+  }
+
+  /** Leading rows with no known value (a partial HISTORY slot after a reboot) would make an empty
+   *  report: they are dropped before a report is declared due (before, the job found nothing to send
+   *  and logged "could not build message" at the first slot after every reboot). */
+  #dropUnknown(r: ActiveRequest): void {
+    const ring = r.ring;
+    while (ring.count > 0 && ring.rows[ring.at(0)]! < r.cutoff) {
+      const base = ring.at(0);
+      for (let i = 0; i < r.points.length; i++) if (!Number.isNaN(ring.rows[base + 2 + i]!)) return;
+      ring.ackThrough(ring.seqAt(0));
+    }
   }
 
   /** Buffered rows that belong to reports already due. */
