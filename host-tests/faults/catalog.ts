@@ -351,6 +351,13 @@ export const CATALOG: readonly FaultDef[] = [
     expect: { logs: [/corrupt|unreadable|damaged|invalid|discard|default/i] },
   },
   {
+    name: "Power: DR ledger lost after a record", group: "Power", seeds: 1,
+    description: "at 13:00, after DR-1's record went to the terminal, a power cut; while off the DR ledger's keys are garbage (the CIOF outbox and its cursor intact): DR-3's record must still be traded",
+    inject(ctx) {
+      ctx.at(3 * HOUR, "corrupt the ledger", () => ctx.powerCut(5_000, () => { ctx.note(`corrupted ${corrupt(ctx, (domain) => domain !== "dr", "corrupt").length} ledger keys`); }));
+    },
+  },
+  {
     name: "Power: stored state missing", group: "Power", seeds: 3,
     description: "a power cut while the CIOF queue is empty; while off, every stored key is erased (as after an NVS erase); the VEN registers again",
     inject(ctx) {
