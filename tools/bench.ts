@@ -60,7 +60,21 @@ async function main(): Promise<number> {
   }
   if (jsonFile) {
     mkdirSync(path.dirname(path.resolve(jsonFile)), { recursive: true });
-    writeFileSync(jsonFile, JSON.stringify(report, null, 2) + "\n");
+    // Besides the per-section tables, every dotted metric ("parser.ours.compute_per_kb") is also written
+    // as a path at the top level (report.parser.ours.compute_per_kb) and in one flat map (report.metrics).
+    const metrics: Record<string, number | boolean> = {};
+    const tree: Record<string, unknown> = {};
+    for (const values of Object.values(report.sections)) {
+      for (const [key, value] of Object.entries(values)) {
+        if (!key.includes(".")) continue;
+        metrics[key] = value;
+        const parts = key.split(".");
+        let node = tree;
+        for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+        node[parts[parts.length - 1]] = value;
+      }
+    }
+    writeFileSync(jsonFile, JSON.stringify({ ...tree, ...report, metrics }, null, 2) + "\n");
   }
   return Object.keys(report.errors).length ? 1 : 0;
 }
