@@ -122,6 +122,15 @@ export async function bundle(options: BundleOptions): Promise<string> {
     } else if (input.startsWith("xs-config:")) {
       source = `const config = Object.freeze(${JSON.stringify(config)});\nexport default config;\n`;
       loader = "js";
+    } else if (meta.format === "cjs") {
+      // A CommonJS package file (e.g. saxes): XS loads ES modules only, so the package is bundled from
+      // this file into one ES module whose default export is module.exports (import it as a default).
+      const packed = await build({
+        entryPoints: [path.resolve(repoRoot, input)], bundle: true, write: false, format: "esm", target: "es2022",
+        platform: "neutral", mainFields: ["module", "main"], logLevel: "silent",
+      });
+      files.push([names.get(input)!, packed.outputFiles[0].text]);
+      continue;
     } else {
       const file = path.resolve(repoRoot, input);
       source = readFileSync(file, "utf8");

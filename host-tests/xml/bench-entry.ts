@@ -2,10 +2,13 @@
 // fed in chunks of `chunkSize` to (a) XmlReader with a no-op handler, (b) saxes through a streaming
 // TextDecoder, (c) txml on the whole document decoded to one string, (d) the floor: a loop that visits
 // every byte. Each returns a small number so that moving the result costs nothing.
-import { SaxesParser } from "saxes";
+// saxes is CommonJS: the engine hands it over as one ES module whose default export is module.exports.
+import saxes from "saxes";
 import { parse as txmlParse } from "txml/txml";
 import { expose } from "../engine/xs/expose";
 import { XmlReader, type XmlAttribute } from "../../modules/xml/reader";
+
+const { SaxesParser } = saxes;
 
 class Counter {
   count = 0;
