@@ -35,13 +35,16 @@ test("tampered and unsigned replies are refused and answered 463", async (t) => 
   const warnings = await s.xs.call<{ message: string; fields: Record<string, string> }[]>("logs", "warn");
   t.true(warnings.some((w) => w.message === "reply not usable" && w.fields.reason === "signature: digest mismatch for Reference #oadrSignedObject"));
 
-  // unsigned
+  // unsigned (after an unusable poll reply the VEN re-requests the events, so answers are matched by
+  // content, not by position)
+  const unsignedAnswer = () => s.sim.received("oadrCreatedEvent").some((r) => /signature: unsigned message/.test(r.requestBody));
   s.sim.overrides.push({ endpoint: "OadrPoll", body: s.sim.distributeEventXml() });
-  await s.until(() => s.sim.received("oadrCreatedEvent").length >= 2);
-  t.regex(s.sim.received("oadrCreatedEvent")[1]!.requestBody, /signature: unsigned message/);
+  await s.until(unsignedAnswer);
+  t.true(unsignedAnswer());
 
   // then a properly signed one is handled
+  const answered = s.sim.received("oadrCreatedEvent").length;
   s.sim.distribute();
-  await s.until(() => s.sim.received("oadrCreatedEvent").length >= 3, 60 * SECOND);
+  await s.until(() => s.sim.received("oadrCreatedEvent").length > answered, 60 * SECOND);
   t.deepEqual((await s.xs.call<{ eventID: string }[]>("handled")).map((h) => h.eventID), ["EVT-T"]);
 });
