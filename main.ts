@@ -20,6 +20,7 @@ import { ModdableClock } from "./modules/platform/moddable/clock";
 import { ModdableHttpTransport } from "./modules/platform/moddable/http-transport";
 import { ModdableScheduler } from "./modules/platform/moddable/scheduler";
 import { PreferenceStore } from "./modules/platform/moddable/store";
+import { createModdableCrypto } from "./modules/platform/moddable/crypto";
 import createTarget from "./hardware/target/platform";
 
 /** Preference domains: the site's configuration overrides and its provisioned identity. */
@@ -115,6 +116,7 @@ export default function main(): Firmware | undefined {
     transport: (o) => new ModdableHttpTransport(o),
     wire: createOadrWire({ limits: resolved.xmlLimits }),
     tls,
+    ...(resolved.signMessages || resolved.verifySignature ? { crypto: createModdableCrypto() } : {}),
   };
   try {
     const firmware = new Firmware({ config: resolved, platform, target: createTarget({ clock, scheduler }) });

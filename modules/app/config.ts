@@ -29,6 +29,10 @@ export interface AppConfig {
   readonly vtnFingerprint: string | undefined;
   /** Allows http:// VTNs. Never in the field. */
   readonly development: boolean;
+  /** Sign every outgoing OpenADR payload with the VEN's TLS key (XML signature; RSA keys only). */
+  readonly signMessages: boolean;
+  /** Refuse VTN replies whose XML signature is absent or invalid (checked against vtnFingerprint). */
+  readonly verifySignature: boolean;
   /** CIOF terminal base URL ("http://host:port[/base]"); "" disables the CIOF controller. */
   readonly ciofURL: string;
   /** CIOF authorization_key (EdgeControllerAPIKey.yml). Secret. "" disables the CIOF controller. */
@@ -78,6 +82,8 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze(
   vtnURL: "",
   pollInterval: 60,
   development: false,
+  signMessages: false,
+  verifySignature: false,
   ciofURL: "",
   ciofKey: "",
   deviceId: "ven0001",
@@ -110,7 +116,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze(
 
 /** Keys a site may override from Preference (≤ 15 characters: NVS key names). */
 export const OVERRIDABLE = Object.freeze([
-  "venName", "vtnURL", "pollInterval", "vtnFingerprint", "development", "ciofURL", "ciofKey", "deviceId",
+  "venName", "vtnURL", "pollInterval", "vtnFingerprint", "development", "signMessages", "verifySignature", "ciofURL", "ciofKey", "deviceId",
   "ciofPollingRate", "ciof", "logLevel", "timezone", "sntp", "ssid", "password", "meteringInterval",
   "telemetryInterval", "control", "xmlLimits", "reportBufferRows", "maxRowsPerReport",
 ]);
@@ -288,6 +294,8 @@ export function resolveConfig(manifest: Readonly<Raw>, overrides: Readonly<Raw> 
     pollInterval: number(raw, "pollInterval", 1, 86_400),
     vtnFingerprint: typeof fingerprint === "string" && fingerprint !== "" ? fingerprint : undefined,
     development,
+    signMessages: boolean(raw, "signMessages"),
+    verifySignature: boolean(raw, "verifySignature"),
     ciofURL,
     ciofKey: token(raw, "ciofKey"),
     deviceId,

@@ -26,6 +26,7 @@ import { RelayController, type ControlStatus, type RelayChannel } from "../contr
 import { Metering, type MeteringHealth } from "../metering/metering";
 import type { MeterReading } from "../metering/types";
 import { parseVtnURL, Ven, type VenStatus, type VenTls } from "../openadr/ven";
+import type { SignatureCrypto } from "../platform/crypto";
 import type { Wire } from "../openadr/wire";
 import type { Clock, HttpTransport, Log, Random, Scheduler, Store } from "../platform/types";
 import { describeConfig, type AppConfig } from "./config";
@@ -77,6 +78,8 @@ export interface FirmwarePlatform {
   readonly wire: Wire;
   /** The VEN's TLS identity (DER), when the VTN URL is https. */
   readonly tls: VenTls | undefined;
+  /** Crypto for XML signatures; required when config.signMessages or config.verifySignature is set. */
+  readonly crypto?: SignatureCrypto;
 }
 
 export interface FirmwareOptions {
@@ -163,6 +166,9 @@ export class Firmware {
       onEvent: () => (this.#controlStatus?.mode === "failNormal" ? "optOut" : "optIn"),
       online: () => this.#controlStatus?.health !== "fault",
       onStatus: (status) => this.#onVenStatus(status),
+      ...(config.signMessages && tls ? { signing: { certificate: tls.certificate, key: tls.key } } : {}),
+      ...(config.verifySignature ? { validateSignatures: true } : {}),
+      ...(platform.crypto ? { crypto: platform.crypto } : {}),
     });
     const metering = this.metering;
     this.ven.addReport({
