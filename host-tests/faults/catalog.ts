@@ -149,9 +149,10 @@ function corrupt(ctx: FaultContext, keep: (domain: string, key: string) => boole
       if (keep(domain, key)) continue;
       if (how === "delete") ctx.xs.preferences.write(domain, key, undefined);
       else {
-        const variants = ["{", "null", "[1,2", "\u0001garbage\u00ff", JSON.stringify({ v: 999 }), "x".repeat(3000), "[]", "{\"__proto__\":{\"polluted\":1}}", "12345"];
-        const k = Math.floor(ctx.rng() * (variants.length + 1));
-        ctx.xs.preferences.write(domain, key, k === variants.length ? { type: "integer", value: 7 } as Any : { type: "string", value: variants[k]! });
+        // garbage a reader can tell from a value (a plausible number or a value of another NVS type reads
+        // as a value or as absent: the "missing" row covers the latter)
+        const variants = ["{", "null", "[1,2", "\u0001garbage\u00ff", JSON.stringify({ v: 999 }), "x".repeat(3000), "[]", "{\"__proto__\":{\"polluted\":1}}", "-1.5e"];
+        ctx.xs.preferences.write(domain, key, { type: "string", value: variants[Math.floor(ctx.rng() * variants.length)]! });
       }
       touched.push(`${domain}/${key}`);
     }

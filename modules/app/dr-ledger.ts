@@ -244,8 +244,12 @@ export class DrLedger implements DrRecordSource {
 
   #load(): void {
     const store = this.#o.store;
-    let seq = Number(store.get(SEQ_KEY) ?? "0");
-    if (!Number.isInteger(seq) || seq < 0) seq = 0;
+    const stored = store.get(SEQ_KEY);
+    let seq = Number(stored ?? "0");
+    if (!Number.isInteger(seq) || seq < 0) {
+      this.#o.log("warn", "ledger", "stored sequence unreadable: continuing from the records and the clock", { key: SEQ_KEY });
+      seq = 0;
+    }
     const records: DrRecord[] = [];
     for (let i = 0; i < this.#keep; i++) {
       const text = store.get("dr" + i);
