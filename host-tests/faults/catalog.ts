@@ -352,6 +352,17 @@ export const CATALOG: readonly FaultDef[] = [
     expect: { logs: [/corrupt|unreadable|damaged|invalid|discard|default/i] },
   },
   {
+    name: "Power: cut as an event ends", group: "Power", seeds: 3, reducedSeeds: 2,
+    description: "a power cut 70 s after DR-1's end, while its relays wait for their randomised restore (0–2 min): the DR participation, followed in RAM until its record closes, must still reach the terminal",
+    inject(ctx) {
+      ctx.at(2 * HOUR, "find DR-1's end", async () => {
+        const events = (await ctx.call("events")) as Any[];
+        const end = events?.find((e) => e.eventID === "DR-1")?.end;
+        if (typeof end === "number") ctx.at(end - ctx.S + 70_000, "cut", () => ctx.powerCut(5_000));
+      });
+    },
+  },
+  {
     name: "Power: DR ledger lost after a record", group: "Power", seeds: 1,
     description: "at 13:00, after DR-1's record went to the terminal, a power cut; while off the DR ledger's keys are garbage (the CIOF outbox and its cursor intact): DR-3's record must still be traded",
     inject(ctx) {

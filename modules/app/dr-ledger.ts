@@ -5,8 +5,10 @@
 // has ended and every relay it shed is back (randomised restores come after the end), or at the
 // latest `closeAfterMs` after the end. Events that never became active (cancelled early) leave no record.
 //
-// Persistence: each closed record under its own key ("dr0" … "dr7", by seq), the sequence counter
-// ("dr_seq") written before the record, so a power cut loses at most the record being written and a
+// Persistence: the events being followed ("dr_open", rewritten when one starts, a relay is shed or
+// restored, it ends or closes), so a participation survives a power cut — the cut itself restored the
+// relays, so they are not waited for after it; each closed record under its own key ("dr0" … "dr7", by
+// seq), the sequence counter ("dr_seq") written before the record, so a power cut loses at most the record being written and a
 // sequence number is never reused (the CIOF outbox keeps its cursor by seq); a new seq is also never
 // below the wall clock in seconds, so it stays above the cursor after the store was damaged or erased.
 // Leaves out: the wire form (modules/ciof/mapping.ts), events the VEN answered but never ran.
@@ -53,6 +55,7 @@ const MINUTE = 60_000;
 const BUCKETS = 64;
 const MAX_ACTIONS = 8;
 const SEQ_KEY = "dr_seq";
+const OPEN_KEY = "dr_open";
 const CHECK_MS = 15_000;
 
 export class DrLedger implements DrRecordSource {
@@ -133,12 +136,14 @@ export class DrLedger implements DrRecordSource {
         if (t) {
           this.#action(t, r.id, "shed", now);
           if (!t.shed.includes(r.id)) t.shed.push(r.id);
+          this.#saveOpen();
         }
       } else if (!before.loadOn && r.loadOn && before.eventID !== undefined) {
         const t = this.#find(before.eventID);
         if (t) {
           this.#action(t, r.id, "restore", now);
           t.shed = t.shed.filter((id) => id !== r.id);
+          this.#saveOpen();
         }
       }
     }
@@ -159,6 +164,7 @@ export class DrLedger implements DrRecordSource {
       return;
     }
     const seen: string[] = [];
+    let changed = false;
     for (const s of active) {
       if (s.phase !== "active") continue;
       let t = this.#find(s.eventID);
@@ -172,6 +178,7 @@ export class DrLedger implements DrRecordSource {
         };
         this.#tracked.push(t);
         this.#o.log("debug", "ledger", "event active", { eventID: s.eventID });
+        changed = true;
       }
       if (!seen.includes(s.eventID)) {
         seen.push(s.eventID);
@@ -182,8 +189,9 @@ export class DrLedger implements DrRecordSource {
       }
     }
     for (const t of this.#tracked) {
-      if (t.ended === undefined && !seen.includes(t.eventID)) t.ended = Math.min(now, t.plannedEnd);
+      if (t.ended === undefined && !seen.includes(t.eventID)) { t.ended = Math.min(now, t.plannedEnd); changed = true; }
     }
+    if (changed) this.#saveOpen();
     this.#closeDue(now);
   }
 
@@ -238,6 +246,7 @@ export class DrLedger implements DrRecordSource {
     this.#seq = seq;
     this.#records.push(record);
     while (this.#records.length > this.#keep) this.#records.shift();
+    this.#saveOpen();
     this.#o.log("info", "ledger", "DR record", { eventID: t.eventID, seq, why, actions: t.actions.length, kwBefore: record.kwBefore, kwDuring: record.kwDuring });
     this.#o.onRecord?.(record);
   }
@@ -265,6 +274,58 @@ export class DrLedger implements DrRecordSource {
     for (const r of records) if (r.seq > seq) seq = r.seq;
     this.#records = records.slice(-this.#keep);
     this.#seq = seq;
+    this.#loadOpen();
+  }
+
+  /** The events being followed, as compact arrays (≤ 4 events × ≤ 8 actions: < 3 KB). */
+  #saveOpen(): void {
+    try {
+      if (this.#tracked.length === 0) {
+        if (this.#o.store.get(OPEN_KEY) !== undefined) this.#o.store.delete(OPEN_KEY);
+        return;
+      }
+      this.#o.store.set(OPEN_KEY, JSON.stringify(this.#tracked.map((t) => [
+        t.eventID, t.modificationNumber, t.signalName, t.signalValue, t.opt, t.start, t.plannedEnd, t.ended ?? null,
+        t.actions.map((a) => [a.relay, a.action, a.at]), t.kwBefore, round3(t.sumKw), t.samples,
+      ])));
+    } catch (error) {
+      this.#o.log("warn", "ledger", "open events not persisted", { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Events followed before a restart; one whose record was already written is not followed again.
+   *  Their relays are not waited for: the power cut that restarted the device put every load back on. */
+  #loadOpen(): void {
+    const text = this.#o.store.get(OPEN_KEY);
+    if (text === undefined) return;
+    let list: unknown;
+    try {
+      list = JSON.parse(text);
+    } catch {
+      list = undefined;
+    }
+    if (!Array.isArray(list)) {
+      this.#o.log("warn", "ledger", "stored open events unreadable: ignored", { key: OPEN_KEY });
+      return;
+    }
+    const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+    for (const a of list.slice(0, 4)) {
+      if (!Array.isArray(a) || typeof a[0] !== "string" || !Number.isInteger(a[1]) || typeof a[2] !== "string" || !finite(a[3]) ||
+        (a[4] !== "optIn" && a[4] !== "optOut") || !finite(a[5]) || !finite(a[6]) || !(a[7] === null || finite(a[7])) || !Array.isArray(a[8]) ||
+        !finite(a[9]) || !finite(a[10]) || !Number.isInteger(a[11])) {
+        this.#o.log("warn", "ledger", "stored open event unreadable: ignored", { key: OPEN_KEY });
+        continue;
+      }
+      if (this.#records.some((r) => r.eventId === a[0] && r.start === a[5])) continue;
+      const actions: RelayAction[] = [];
+      for (const x of (a[8] as unknown[]).slice(0, MAX_ACTIONS)) {
+        if (Array.isArray(x) && typeof x[0] === "string" && (x[1] === "shed" || x[1] === "restore") && finite(x[2])) actions.push(Object.freeze({ relay: x[0], action: x[1], at: x[2] }));
+      }
+      this.#tracked.push({
+        eventID: a[0], modificationNumber: a[1], signalName: a[2], signalValue: a[3], opt: a[4], start: a[5], plannedEnd: a[6],
+        ended: a[7] === null ? undefined : a[7], actions, shed: [], kwBefore: a[9], sumKw: a[10], samples: a[11],
+      });
+    }
   }
 }
 
