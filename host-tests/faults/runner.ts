@@ -13,7 +13,7 @@ import { deviceConfig, KEY, terminalContracts, terminalData, terminalServices } 
 import simBoard from "../../hardware/boards/sim";
 import { faultPki, type FaultPki } from "./pki-faults.ts";
 import { EVENTS, FIRMWARE, MINUTE, reportRequests, simEvent, WORKLOAD_MS, workloadStart } from "./workload.ts";
-import type { FaultDef, FaultContext, RunRecords, RelayWrite, QueuedRecord } from "./types.ts";
+import type { FaultDef, FaultContext, RunRecords, QueuedRecord } from "./types.ts";
 
 export const ENTRY = "host-tests/faults/xs-faults.ts";
 /** Longest drain after the workload: the firmware must reach its end state within this. */

@@ -5,8 +5,9 @@
 // has ended and every relay it shed is back (randomised restores come after the end), or at the
 // latest `closeAfterMs` after the end. Events that never became active (cancelled early) leave no record.
 //
-// Persistence: the events being followed ("dr_open", rewritten when one starts, a relay is shed or
-// restored, it ends or closes), so a participation survives a power cut — the cut itself restored the
+// Persistence: the events being followed (in two alternating keys "dr_opA"/"dr_opB" with a generation,
+// since ESP32 Preference.set erases a key before writing it; rewritten when one starts, a relay is shed
+// or restored, it ends or closes), so a participation survives a power cut — the cut itself restored the
 // relays, so they are not waited for after it; each closed record under its own key ("dr0" … "dr7", by
 // seq), the sequence counter ("dr_seq") written before the record, so a power cut loses at most the record being written and a
 // sequence number is never reused (the CIOF outbox keeps its cursor by seq); a new seq is also never
@@ -55,7 +56,7 @@ const MINUTE = 60_000;
 const BUCKETS = 64;
 const MAX_ACTIONS = 8;
 const SEQ_KEY = "dr_seq";
-const OPEN_KEY = "dr_open";
+const OPEN_KEYS = ["dr_opA", "dr_opB"] as const;
 const CHECK_MS = 15_000;
 
 export class DrLedger implements DrRecordSource {
@@ -72,6 +73,9 @@ export class DrLedger implements DrRecordSource {
   #sum = new Float64Array(BUCKETS);
   #count = new Uint16Array(BUCKETS);
   #nextCheck = 0;
+  /** Generation of the latest open-events copy, and whether it holds none. */
+  #openGen = 0;
+  #openEmpty = true;
 
   constructor(options: DrLedgerOptions) {
     const { clock, store, log, signals } = options;
@@ -280,14 +284,13 @@ export class DrLedger implements DrRecordSource {
   /** The events being followed, as compact arrays (≤ 4 events × ≤ 8 actions: < 3 KB). */
   #saveOpen(): void {
     try {
-      if (this.#tracked.length === 0) {
-        if (this.#o.store.get(OPEN_KEY) !== undefined) this.#o.store.delete(OPEN_KEY);
-        return;
-      }
-      this.#o.store.set(OPEN_KEY, JSON.stringify(this.#tracked.map((t) => [
+      if (this.#tracked.length === 0 && this.#openEmpty) return;
+      const g = ++this.#openGen;
+      this.#o.store.set(OPEN_KEYS[g % 2]!, JSON.stringify({ g, t: this.#tracked.map((t) => [
         t.eventID, t.modificationNumber, t.signalName, t.signalValue, t.opt, t.start, t.plannedEnd, t.ended ?? null,
         t.actions.map((a) => [a.relay, a.action, a.at]), t.kwBefore, round3(t.sumKw), t.samples,
-      ])));
+      ]) }));
+      this.#openEmpty = this.#tracked.length === 0;
     } catch (error) {
       this.#o.log("warn", "ledger", "open events not persisted", { error: error instanceof Error ? error.message : String(error) });
     }
@@ -296,24 +299,33 @@ export class DrLedger implements DrRecordSource {
   /** Events followed before a restart; one whose record was already written is not followed again.
    *  Their relays are not waited for: the power cut that restarted the device put every load back on. */
   #loadOpen(): void {
-    const text = this.#o.store.get(OPEN_KEY);
-    if (text === undefined) return;
-    let list: unknown;
-    try {
-      list = JSON.parse(text);
-    } catch {
-      list = undefined;
+    let list: unknown[] | undefined;
+    for (const key of OPEN_KEYS) {
+      const text = this.#o.store.get(key);
+      if (text === undefined) continue;
+      let v: { g?: unknown; t?: unknown } | undefined;
+      try {
+        v = JSON.parse(text);
+      } catch {
+        v = undefined;
+      }
+      if (!v || !Number.isInteger(v.g) || !Array.isArray(v.t)) {
+        this.#o.log("warn", "ledger", "stored open events unreadable: using the other copy", { key });
+        continue;
+      }
+      if ((v.g as number) > this.#openGen) {
+        this.#openGen = v.g as number;
+        list = v.t as unknown[];
+      }
     }
-    if (!Array.isArray(list)) {
-      this.#o.log("warn", "ledger", "stored open events unreadable: ignored", { key: OPEN_KEY });
-      return;
-    }
+    this.#openEmpty = !list || list.length === 0;
+    if (!list) return;
     const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
     for (const a of list.slice(0, 4)) {
       if (!Array.isArray(a) || typeof a[0] !== "string" || !Number.isInteger(a[1]) || typeof a[2] !== "string" || !finite(a[3]) ||
         (a[4] !== "optIn" && a[4] !== "optOut") || !finite(a[5]) || !finite(a[6]) || !(a[7] === null || finite(a[7])) || !Array.isArray(a[8]) ||
         !finite(a[9]) || !finite(a[10]) || !Number.isInteger(a[11])) {
-        this.#o.log("warn", "ledger", "stored open event unreadable: ignored", { key: OPEN_KEY });
+        this.#o.log("warn", "ledger", "stored open event unreadable: ignored", {});
         continue;
       }
       if (this.#records.some((r) => r.eventId === a[0] && r.start === a[5])) continue;
