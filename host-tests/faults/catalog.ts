@@ -330,26 +330,14 @@ export const CATALOG: readonly FaultDef[] = [
     },
   },
   {
-    name: "Power: cut as a slot closes", group: "Power", seeds: 3,
-    description: "the first store write after 10:59:59 (the 10:30 slot going into the CIOF outbox) is cut by a power loss (torn, erased, written-then-cut by seed); the slot, held in RAM only, must still reach the terminal (as invalid if its energy is gone)",
+    name: "Power: cut as a slot closes", group: "Power", seeds: 6, reducedSeeds: 2,
+    description: "the first store write after a slot boundary (the slot going into the CIOF outbox) is cut by a power loss (torn, erased, written-then-cut by seed); seeds 1–3 at 10:30, the device's first slot and first outbox commit, seeds 4–6 at 11:00; the slot, held in RAM only, must still reach the terminal (as invalid if its energy is gone)",
     inject(ctx) {
       const mode = WRITE_MODES[(ctx.seed - 1) % WRITE_MODES.length]!;
-      ctx.at(HOUR - 1000, "cut the next write", () => ctx.failWrites(1, mode));
-      ctx.note(`mode ${mode}`);
+      const boundary = ctx.seed <= 3 ? 30 * MINUTE : HOUR;
+      ctx.at(boundary - 1000, "cut the next write", () => ctx.failWrites(1, mode));
+      ctx.note(`mode ${mode} at ${ctx.seed <= 3 ? "10:30" : "11:00"}`);
     },
-  },
-  {
-    name: "Power: stored state corrupt", group: "Power", seeds: 8,
-    description: "a power cut at a random moment (10:30–14:10); while off, the stored keys of the VEN, control, metering and DR ledger — all of them, or one module's (by seed) — are overwritten with garbage, and one CIOF outbox meta copy",
-    inject(ctx) {
-      const at = 30 * MINUTE + Math.floor(ctx.rng() * (3 * HOUR + 40 * MINUTE));
-      const only = [undefined, "ven", "dr", "mtr"][ctx.seed % 4];
-      ctx.at(at, "corrupt", () => ctx.powerCut(5_000, () => {
-        const touched = corrupt(ctx, (domain, key) => (domain === "ciof" ? key !== "cq_a" : only !== undefined && domain !== only), "corrupt");
-        ctx.note(`corrupted ${only ?? "all"}: ${touched.length} keys`);
-      }));
-    },
-    expect: { logs: [/corrupt|unreadable|damaged|invalid|discard|default/i] },
   },
   {
     name: "Power: cut as an event ends", group: "Power", seeds: 3, reducedSeeds: 2,

@@ -386,7 +386,18 @@ export class CiofController {
       if (!data) return;
       const name = "t" + i;
       const cs = produceContracts(contracts, data, now, "push");
-      const after = this.#outbox.cursor(name);
+      let after = this.#outbox.cursor(name);
+      if (trade.source === "energy" && after === undefined) {
+        // The first time: start after the slot before this one (or before the oldest slot the source
+        // holds) and commit that now, so that a slot whose own commit a power cut undid is still known
+        // to be missing after the restart (the slot source then hands it over as invalid) instead of
+        // never having existed.
+        const off = o.offsetMinutes * 60_000;
+        after = Math.floor((now + off) / SLOT_MS) * SLOT_MS - off - SLOT_MS;
+        const oldest = o.slots!.slotsAfter(undefined, 1)[0];
+        if (oldest && oldest.start - SLOT_MS < after) after = oldest.start - SLOT_MS;
+        cursors[name] = after;
+      }
       const mapsValid = data.properties.some((p) => p.field === "valid");
       if (trade.source === "energy") {
         for (const slot of o.slots!.slotsAfter(after, SLOTS_PER_PASS)) {
