@@ -62,6 +62,8 @@ export interface SimOptions {
   onStatus?: (status: LiveStatus) => void;
   /** Firmware log lines. */
   onLog?: (line: string) => void;
+  /** Memory, every simulated minute: live heap after a collection and the peaks since the last reading. */
+  onHeap?: (at: number, live: { chunks: number; slots: number }, peak: PeakReport) => void;
   /** Stops a run early (Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -343,6 +345,7 @@ export async function runSimulation(o: SimOptions): Promise<SimRecords> {
       heap.peakSlots = Math.max(heap.peakSlots, p.peakSlots);
       heap.peakStack = Math.max(heap.peakStack, p.peakStack);
       const { meter } = await host.callMetered("live");
+      o.onHeap?.(host.now, { chunks: meter.chunksInUse, slots: meter.slotsInUse }, p);
       if (meter.chunksInUse + meter.slotsInUse * 16 > heap.liveChunks + heap.liveSlots * 16) {
         heap.liveChunks = meter.chunksInUse;
         heap.liveSlots = meter.slotsInUse;
