@@ -13,6 +13,8 @@ export const repoRoot = path.resolve(here, "../..");
 /** Patched worker built by build-xsnap.mjs, if present; otherwise the stock worker of @agoric/xsnap. */
 export function workerPath(flavor: "release" | "debug" = "release"): { file: string; patched: boolean } {
   const patched = path.join(repoRoot, "node_modules/.xs-engine/xsnap-native/xsnap/build/bin/lin", flavor, "xsnap-worker");
+  const override = process.env.XS_ENGINE_WORKER; // a patched worker built elsewhere (trying engine edits)
+  if (override && existsSync(override)) return { file: override, patched: true };
   if (process.env.XS_ENGINE_STOCK !== "1" && existsSync(patched)) return { file: patched, patched: true };
   const stock = path.join(repoRoot, "node_modules/@agoric/xsnap/xsnap-native/xsnap/build/bin/lin", flavor, "xsnap-worker");
   return { file: stock, patched: false };
