@@ -17,6 +17,24 @@ type Callback = (this: Request, message: number, value?: Any, etc?: Any) => Any;
 
 const requests = new Map<number, Request>();
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+/** Request bodies cross to Node in parts of this size. */
+const BODY_PART = 512;
+/** `secure` dictionaries already handed to Node (their certificates and key are DER blobs of ≈3 KB): each
+ *  object's contents cross once, later requests name it. A device's SecureSocket reads the same objects;
+ *  copying them into every request's frame would be host-only memory. A changed identity is a new object
+ *  (the transports build their dictionary once). */
+const secureRefs = new WeakMap<object, number>();
+
+function secureRef(secure: Any): number {
+  let ref = secureRefs.get(secure);
+  if (ref === undefined) {
+    const plain = typeof secure.verifyPeer === "function" ? { ...secure, verifyPeer: undefined, peerCheck: true } : secure;
+    ref = host("http.secure", { secure: plain }) as number;
+    secureRefs.set(secure, ref);
+  }
+  return ref;
+}
 
 export class Request {
   static readonly requestFragment = 0;
@@ -43,24 +61,29 @@ export class Request {
     const host_ = d.host ? String(d.host) : `${d.address}:${d.port}`;
     const headers: string[] = [];
     if (d.headers) for (let i = 0; i < d.headers.length; i += 2) headers.push(String(d.headers[i]), String(d.headers[i + 1]));
+    // The bytes cross to Node in parts of ≤ BODY_PART bytes (then the request names the upload): a frame
+    // holding the whole body would be a copy the device never makes (its socket writes the caller's buffer).
     let body: Any;
+    let upload: number | undefined;
     if (d.body !== undefined) {
-      if (typeof d.body === "string") body = d.body;
-      else if (d.body instanceof ArrayBuffer) body = new Uint8Array(d.body.slice(0));
-      else if (ArrayBuffer.isView(d.body)) body = new Uint8Array(d.body.buffer.slice(d.body.byteOffset, d.body.byteOffset + d.body.byteLength));
+      let bytes: Uint8Array;
+      if (typeof d.body === "string") bytes = encoder.encode(d.body);
+      else if (d.body instanceof ArrayBuffer) bytes = new Uint8Array(d.body);
+      else if (ArrayBuffer.isView(d.body)) bytes = new Uint8Array(d.body.buffer, d.body.byteOffset, d.body.byteLength);
       else throw new TypeError("http: body must be a String or an ArrayBuffer");
+      if (bytes.length <= BODY_PART) body = bytes;
+      else {
+        upload = host("http.upload", { bytes: bytes.subarray(0, BODY_PART) });
+        for (let at = BODY_PART; at < bytes.length; at += BODY_PART) host("http.upload", { upload, bytes: bytes.subarray(at, at + BODY_PART) });
+      }
     }
     if (d.response !== undefined && d.response !== String && d.response !== ArrayBuffer) throw new TypeError("http: response must be String or ArrayBuffer");
     this.#response = d.response;
-    let secure = d.Socket === SecureSocket ? (d.secure ?? {}) : undefined;
-    if (secure && typeof secure.verifyPeer === "function") {
-      // a function cannot cross to Node: Node holds the request and asks for a verdict instead
-      this.#verifyPeer = secure.verifyPeer;
-      secure = { ...secure, verifyPeer: undefined, peerCheck: true };
-    }
+    const given = d.Socket === SecureSocket ? (d.secure ?? {}) : undefined;
+    if (given && typeof given.verifyPeer === "function") this.#verifyPeer = given.verifyPeer; // Node asks for a verdict
     const started = host("http.request", {
       host: host_, address: d.address, port: d.port, method: String(d.method), path: String(d.path),
-      headers, body, secure,
+      headers, body, upload, secureRef: given ? secureRef(given) : undefined,
     });
     this.#id = started.id;
     // TLS runs in Node here, in XS on the device: hold what a SecureSocket holds while it is open

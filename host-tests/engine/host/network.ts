@@ -103,6 +103,9 @@ export class Network {
 
   readonly #services: HostServices;
   #ids = 0;
+  #secures: Any[] = [];
+  #uploads = new Map<number, Buffer[]>();
+  #uploadIds = 0;
   #live = new Map<number, { request?: http.ClientRequest; closed: boolean }>();
   #oneShot: { fault: NetworkFault; match?: (r: NetworkRequestInfo) => boolean }[] = [];
   #injectors: ((r: NetworkRequestInfo) => NetworkFault | undefined)[] = [];
@@ -146,7 +149,21 @@ export class Network {
 
   handlers(): Record<string, (m: Any) => unknown> {
     return {
-      "http.request": (m) => ({ id: this.#request(m), ballast: m.secure ? this.tlsBallast : null }),
+      // a secure dictionary crosses once (http.secure → ref) and a long body in parts (http.upload): see host-modules/http.ts
+      "http.secure": (m) => { this.#secures.push(m.secure); return this.#secures.length - 1; },
+      "http.upload": (m) => {
+        const id = m.upload ?? ++this.#uploadIds;
+        this.#uploads.set(id, [...(this.#uploads.get(id) ?? []), Buffer.from(m.bytes)]);
+        return id;
+      },
+      "http.request": (m) => {
+        if (m.secureRef !== undefined && m.secureRef !== null) m.secure = this.#secures[m.secureRef];
+        if (m.upload !== undefined && m.upload !== null) {
+          m.body = Buffer.concat(this.#uploads.get(m.upload) ?? []);
+          this.#uploads.delete(m.upload);
+        }
+        return { id: this.#request(m), ballast: m.secure ? this.tlsBallast : null };
+      },
       "http.verdict": (m) => {
         const decide = this.#verdicts.get(m.id);
         this.#verdicts.delete(m.id);
