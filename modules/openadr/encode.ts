@@ -641,14 +641,18 @@ export function encodeSignedObject(message: OadrMessage, sink: ByteSink, options
   w.flush();
 }
 
-/** The whole payload as one Uint8Array (copies the writer's pieces). */
+/** The whole payload as one Uint8Array of exactly its size. Two passes (the first only counts), so the
+ *  transient memory is the message plus the writer's buffer, not twice the message (pieces + joined). */
 export function encodeToBytes(message: OadrMessage, options: EncodeOptions = {}): Uint8Array {
-  const pieces: Uint8Array[] = [];
   let total = 0;
-  encodeMessage(message, (bytes) => { pieces.push(bytes.slice()); total += bytes.length; }, options);
-  if (pieces.length === 1) return pieces[0];
+  encodeMessage(message, (bytes) => { total += bytes.length; }, options);
   const out = new Uint8Array(total);
   let at = 0;
-  for (const p of pieces) { out.set(p, at); at += p.length; }
+  encodeMessage(message, (bytes) => {
+    if (at + bytes.length > total) throw new Error("encodeToBytes: the message changed while it was encoded");
+    out.set(bytes, at);
+    at += bytes.length;
+  }, options);
+  if (at !== total) throw new Error("encodeToBytes: the message changed while it was encoded");
   return out;
 }
