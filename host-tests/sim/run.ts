@@ -66,6 +66,8 @@ export interface SimOptions {
   onHeap?: (at: number, live: { chunks: number; slots: number }, peak: PeakReport) => void;
   /** Stops a run early (Ctrl-C). */
   signal?: AbortSignal;
+  /** XS entry (default ENTRY): a probe that wraps it. */
+  entry?: string;
 }
 
 export interface LiveStatus {
@@ -219,7 +221,7 @@ export async function runSimulation(o: SimOptions): Promise<SimRecords> {
 
   try {
     xs = await XsHost.start({
-      entry: ENTRY, heap: o.heap === "esp32" ? ESP32_LOADABLE : o.heap ?? "host", clock: { start: startMs }, random: { seed: s.seed ?? 1 }, config,
+      entry: o.entry ?? ENTRY, heap: o.heap === "esp32" ? ESP32_LOADABLE : o.heap ?? "host", clock: { start: startMs }, random: { seed: s.seed ?? 1 }, config,
       resources: { "vtn-ca.der": identity.ca, "ven-cert.der": identity.cert, "ven-key.der": identity.key },
       onPrint: (line) => {
         records.firmwareLog.push(line);
