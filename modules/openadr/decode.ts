@@ -146,35 +146,38 @@ const NO_INTERVALS: readonly unknown[] = Object.freeze([]);
 export class OadrDecoder implements XmlHandler {
   /** XmlHandler.raw: set only when options.raw is given (the reader checks it once). */
   raw?: (bytes: Uint8Array, depth: number) => void;
-  readonly #options: OadrDecoderOptions;
-  readonly #reader: XmlReader;
+  // XS finds a private field by walking the instance's list of them in declaration order (private
+  // methods would come first, once per instance: the internals below are TS-private methods on the
+  // prototype instead): the fields the per-element path uses come first.
+  #skip = 0;
+  #depth = 0;
   readonly #states: Uint16Array;
   readonly #objs: unknown[];
-  #depth = 0;
-  #skip = 0;
-  /** Items of the open list containers, innermost last (see #closeList); #listBase[d]: first item of the list at depth d. */
+  #text = EMPTY;
+  /** Items of the open list containers, innermost last (see closeList); #listBase[d]: first item of the list at depth d. */
   readonly #items: unknown[] = [];
   #top = 0;
-  readonly #listBase: Uint32Array;
-  #forward: XmlHandler | undefined = undefined;
-  #text = EMPTY;
-  #message: Obj | undefined = undefined;
-  #result: DecodedPayload | undefined = undefined;
-  #signed = false;
-  #phase = S_IDLE;
-  #error: OadrDecodeError | undefined = undefined;
+  readonly #columns: boolean;
   #lastDurationText = EMPTY;
   #lastDuration = 0;
   // interval columns (options.intervalColumns): rows of the open strm:intervals, grown by doubling, kept
-  readonly #columns: boolean;
   #colN = 0;
   #colDuration: Float64Array | undefined = undefined;
   #colValue: Float64Array | undefined = undefined;
   #colStart: Float64Array | undefined = undefined;
   #colHasStart = false;
   #colUid: (string | undefined)[] | undefined = undefined;
-  // input front end
+  readonly #listBase: Uint32Array;
+  #forward: XmlHandler | undefined = undefined;
+  #message: Obj | undefined = undefined;
+  readonly #options: OadrDecoderOptions;
+  #phase = S_IDLE;
   #encoding = ENC_SNIFF;
+  readonly #reader: XmlReader;
+  #result: DecodedPayload | undefined = undefined;
+  #signed = false;
+  #error: OadrDecodeError | undefined = undefined;
+  // input front end
   #head = new Uint8Array(3);
   #headLength = 0;
   #pendingByte = -1;
@@ -208,7 +211,7 @@ export class OadrDecoder implements XmlHandler {
         while (start < end && this.#phase === S_IDLE) {
           if (this.#encoding === ENC_SNIFF) {
             this.#head[this.#headLength++] = chunk[start++];
-            this.#sniff(false);
+            this.sniff(false);
           } else if (this.#encoding === ENC_UTF8) {
             if (isSpace(chunk[start])) start++;
             else this.#phase = S_READING;
@@ -219,9 +222,9 @@ export class OadrDecoder implements XmlHandler {
         if (start >= end) return;
       }
       if (this.#encoding === ENC_UTF8) this.#reader.write(chunk, start, end);
-      else this.#transcode(chunk, start, end);
+      else this.transcode(chunk, start, end);
     } catch (error) {
-      throw this.#fail(error);
+      throw this.fail(error);
     }
   }
 
@@ -230,17 +233,17 @@ export class OadrDecoder implements XmlHandler {
     if (this.#phase === S_FAILED) throw this.#error!;
     let result: DecodedPayload;
     try {
-      if (this.#encoding === ENC_SNIFF && this.#headLength > 0) this.#sniff(true);
+      if (this.#encoding === ENC_SNIFF && this.#headLength > 0) this.sniff(true);
       if (this.#phase === S_IDLE) {
         result = { type: "empty" };
       } else {
-        if (this.#encoding !== ENC_UTF8) this.#flushTranscoded(true);
+        if (this.#encoding !== ENC_UTF8) this.flushTranscoded(true);
         this.#reader.end();
         if (this.#result === undefined) throw new OadrDecodeError("missing", "/oadrPayload/oadrSignedObject", "no OpenADR message in the payload");
         result = this.#result;
       }
     } catch (error) {
-      throw this.#fail(error);
+      throw this.fail(error);
     }
     const signed = this.#signed;
     this.reset();
@@ -286,7 +289,7 @@ export class OadrDecoder implements XmlHandler {
     const parent = this.#states[d];
     const s = CHILDREN[parent][local]; // a property lookup costs a few units on XS; a scan, ~20 per entry
     if (s === undefined || NS[s] !== ns) {
-      this.#unknown(parent, ns, local, attributes);
+      this.unknown(parent, ns, local, attributes);
       return;
     }
     const kind = KIND[s];
@@ -367,14 +370,14 @@ export class OadrDecoder implements XmlHandler {
       const text = this.#text;
       this.#text = EMPTY;
       const conv = CONV[s];
-      (objs[d - 1] as Obj)[FIELD[s]] = conv === 0 /* C_STR */ ? text : this.#convert(conv, text, d);
+      (objs[d - 1] as Obj)[FIELD[s]] = conv === 0 /* C_STR */ ? text : this.convert(conv, text, d);
       this.#depth = d - 1;
       return;
     }
     if (kind === 1 /* K_LEAF_LIST */) {
       const text = this.#text;
       this.#text = EMPTY;
-      const value = this.#convert(CONV[s], text, d);
+      const value = this.convert(CONV[s], text, d);
       if (KIND[this.#states[d - 1]] === 3 /* K_LIST */) {
         this.#items[this.#top++] = value;
       } else {
@@ -385,18 +388,18 @@ export class OadrDecoder implements XmlHandler {
         a.push(value);
       }
     } else if (kind === 3 /* K_LIST */) {
-      if (this.#columns && HOOK[s] === 7 /* H_INTERVALS */) this.#closeColumns(objs[d] as Obj);
-      else this.#closeList(objs[d] as Obj, FIELD[s], this.#listBase[d]);
+      if (this.#columns && HOOK[s] === 7 /* H_INTERVALS */) this.closeColumns(objs[d] as Obj);
+      else this.closeList(objs[d] as Obj, FIELD[s], this.#listBase[d]);
     } else if (kind >= 4 /* K_OBJ */) {
       const o = objs[d] as Obj;
       const required = REQUIRED[s];
       if (required !== null) {
         for (let k = 0; k < required.length; k++) {
-          if (o[required[k]] === undefined) throw new OadrDecodeError("missing", this.#path(d, required[k]), `required ${required[k]} missing`);
+          if (o[required[k]] === undefined) throw new OadrDecodeError("missing", this.path(d, required[k]), `required ${required[k]} missing`);
         }
       }
       const hook = HOOK[s];
-      if (hook !== 0 /* H_NONE */) this.#hookEnd(hook, d);
+      if (hook !== 0 /* H_NONE */) this.hookEnd(hook, d);
     }
     objs[d] = undefined;
     this.#depth = d - 1;
@@ -410,7 +413,7 @@ export class OadrDecoder implements XmlHandler {
    * every few items while it is small — ≈100–230 bytes of garbage per item for lists of 10–40 —
    * while slice allocates once.
    */
-  #closeList(o: Obj, field: string, base: number): void {
+  private closeList(o: Obj, field: string, base: number): void {
     const items = this.#items;
     const top = this.#top;
     if (top === base) return;
@@ -424,10 +427,10 @@ export class OadrDecoder implements XmlHandler {
     this.#top = base;
   }
 
-  #hookEnd(hook: number, d: number): void {
+  private hookEnd(hook: number, d: number): void {
     const objs = this.#objs;
     if (hook === 6 /* H_INTERVAL */) {
-      if (this.#columns) this.#row(objs[d] as Obj);
+      if (this.#columns) this.row(objs[d] as Obj);
     } else if (hook === 3 /* H_EVENT */) {
       const event = objs[d] as Obj;
       if (event.eiTarget === undefined) { event.eiTarget = {}; event.targets = []; }
@@ -451,7 +454,7 @@ export class OadrDecoder implements XmlHandler {
   }
 
   /** An interval ends (columns mode): its values become row #colN; the object (top item) is dropped. */
-  #row(o: Obj): void {
+  private row(o: Obj): void {
     this.#items[--this.#top] = undefined;
     const k = this.#colN;
     let duration = this.#colDuration;
@@ -488,7 +491,7 @@ export class OadrDecoder implements XmlHandler {
   }
 
   /** The strm:intervals of a signal/baseline ends (columns mode): exact-size columns on `o`. */
-  #closeColumns(o: Obj): void {
+  private closeColumns(o: Obj): void {
     const n = this.#colN;
     const columns: IntervalColumns = {
       length: n,
@@ -505,36 +508,36 @@ export class OadrDecoder implements XmlHandler {
 
   /** The common conversions; the rest in #convertRare (a smaller frame under the reader: XS reserves a
    *  slot per local, module constant and private name a function uses). */
-  #convert(conv: number, text: string, d: number): unknown {
+  private convert(conv: number, text: string, d: number): unknown {
     if (conv === 3 /* C_DATETIME */) {
       const v = dateTimeOrNaN(text);
-      if (v !== v) throw this.#valueError("date-time", "not an ISO-8601 date-time", text, d);
+      if (v !== v) throw this.valueError("date-time", "not an ISO-8601 date-time", text, d);
       return v;
     }
     if (conv === 2 /* C_DURATION */) {
       if (text === this.#lastDurationText) return this.#lastDuration;
       const v = durationOrNaN(text);
-      if (v !== v) throw this.#valueError("duration", "not an ISO-8601 duration", text, d);
+      if (v !== v) throw this.valueError("duration", "not an ISO-8601 duration", text, d);
       this.#lastDurationText = text;
       this.#lastDuration = v;
       return v;
     }
     if (conv === 1 /* C_FLOAT */) {
       const v = toFloat(text);
-      if (v === undefined) throw this.#valueError("number", "not a number", text, d);
+      if (v === undefined) throw this.valueError("number", "not a number", text, d);
       return v;
     }
     if (conv === 0 /* C_STR */) return text;
-    return this.#convertRare(conv, text, d);
+    return this.convertRare(conv, text, d);
   }
 
-  #convertRare(conv: number, text: string, d: number): unknown {
+  private convertRare(conv: number, text: string, d: number): unknown {
     switch (conv) {
       case 4 /* C_TOKEN */:
         return trim(text);
       case 5 /* C_UINT */: {
         const v = toFloat(text);
-        if (v === undefined || !(v >= 0 && v <= 4294967295 && Math.floor(v) === v)) throw this.#valueError("number", "not an unsigned integer", text, d);
+        if (v === undefined || !(v >= 0 && v <= 4294967295 && Math.floor(v) === v)) throw this.valueError("number", "not an unsigned integer", text, d);
         return v;
       }
       case 6 /* C_BOOL */: {
@@ -543,46 +546,46 @@ export class OadrDecoder implements XmlHandler {
         const t = trim(text);
         if (t === TRUE || t === ONE) return true;
         if (t === FALSE || t === ZERO) return false;
-        throw this.#valueError("boolean", "not a boolean", text, d);
+        throw this.valueError("boolean", "not a boolean", text, d);
       }
       case 7 /* C_EVENT_STATUS */:
-        return this.#enum(text, EVENT_STATUSES, d);
+        return this.enum(text, EVENT_STATUSES, d);
       case 8 /* C_SIGNAL_TYPE */:
-        return this.#enum(text, SIGNAL_TYPES, d);
+        return this.enum(text, SIGNAL_TYPES, d);
       case 9 /* C_OPT_TYPE */:
-        return this.#enum(text, OPT_TYPES, d);
+        return this.enum(text, OPT_TYPES, d);
       case 10 /* C_RESPONSE_REQUIRED */:
-        return this.#enum(text, RESPONSE_REQUIRED, d);
+        return this.enum(text, RESPONSE_REQUIRED, d);
       default:
         return text;
     }
   }
 
-  #enum(text: string, values: readonly string[], d: number): string {
+  private enum(text: string, values: readonly string[], d: number): string {
     if (values.indexOf(text) >= 0) return text;
     const t = trim(text);
-    if (values.indexOf(t) < 0) throw this.#valueError("enum", `not one of ${values.join(", ")}`, text, d);
+    if (values.indexOf(t) < 0) throw this.valueError("enum", `not one of ${values.join(", ")}`, text, d);
     return t;
   }
 
   /** "/oadrPayload/…/<element at depth d>[/extra]", from the states' names. */
-  #path(d: number, extra?: string): string {
+  private path(d: number, extra?: string): string {
     let p = "";
     for (let k = 1; k <= d; k++) p += "/" + LOCAL[this.#states[k]];
     return extra !== undefined ? p + "/" + extra : p;
   }
 
-  #valueError(reason: OadrDecodeReason, message: string, text: string, d: number): OadrDecodeError {
+  private valueError(reason: OadrDecodeReason, message: string, text: string, d: number): OadrDecodeError {
     const shown = text.length > 40 ? text.slice(0, 40) + "…" : text;
-    return new OadrDecodeError(reason, this.#path(d), `${JSON.stringify(shown)}: ${message}`);
+    return new OadrDecodeError(reason, this.path(d), `${JSON.stringify(shown)}: ${message}`);
   }
 
   /** An element the grammar does not know here: skipped with its subtree, or an error at the top. */
-  #unknown(parent: number, ns: string, local: string, attributes: readonly XmlAttribute[]): void {
+  private unknown(parent: number, ns: string, local: string, attributes: readonly XmlAttribute[]): void {
     if (HOOK[parent] === 5 /* H_STRICT */) {
       const known = ROOT_NAMES.indexOf(local) >= 0;
       const where = parent === 0 ? "root" : "message";
-      const path = this.#path(this.#depth, local);
+      const path = this.path(this.#depth, local);
       if (known) throw new OadrDecodeError("namespace", path, `${where} ${local} in namespace "${ns}", expected OpenADR 2.0b`);
       throw new OadrDecodeError("root", path, `unexpected ${where} element ${local}${ns ? ` ("${ns}")` : ""}: not an OpenADR 2.0b payload`);
     }
@@ -590,12 +593,12 @@ export class OadrDecoder implements XmlHandler {
     this.#skip = 1;
   }
 
-  #fail(error: unknown): unknown {
+  private fail(error: unknown): unknown {
     let e: OadrDecodeError;
     if (error instanceof OadrDecodeError) e = error;
     else if (error instanceof XmlError) {
       const reason = error.code.startsWith("limit") ? "limit" : "xml";
-      e = new OadrDecodeError(reason, this.#path(this.#depth), `${reason === "xml" ? "malformed XML" : "XML limit"}: ${error.message}`, error, error.offset);
+      e = new OadrDecodeError(reason, this.path(this.#depth), `${reason === "xml" ? "malformed XML" : "XML limit"}: ${error.message}`, error, error.offset);
     }
     else return error; // thrown by onEvent or the signature hook: not the decoder's business
     this.#phase = S_FAILED;
@@ -606,7 +609,7 @@ export class OadrDecoder implements XmlHandler {
   // ------------------------------------------------------------ encodings
 
   /** Decides the encoding from the first bytes (3 at most). */
-  #sniff(final: boolean): void {
+  private sniff(final: boolean): void {
     const h = this.#head;
     const n = this.#headLength;
     const b0 = h[0];
@@ -633,13 +636,13 @@ export class OadrDecoder implements XmlHandler {
         break;
       }
       this.#phase = S_READING;
-      this.#transcode(h, k, n);
+      this.transcode(h, k, n);
       break;
     }
   }
 
   /** UTF-16 → UTF-8 into a small buffer fed to the reader; drops a leading XML declaration. */
-  #transcode(chunk: Uint8Array, start: number, end: number): void {
+  private transcode(chunk: Uint8Array, start: number, end: number): void {
     const be = this.#encoding === ENC_UTF16BE;
     for (let i = start; i < end; i++) {
       if (this.#pendingByte < 0) { this.#pendingByte = chunk[i]; continue; }
@@ -652,14 +655,14 @@ export class OadrDecoder implements XmlHandler {
         this.#highSurrogate = 0;
       } else if (this.#highSurrogate !== 0) {
         this.#highSurrogate = 0;
-        this.#char(0xFFFD);
+        this.char(0xFFFD);
       }
-      this.#char(cp);
+      this.char(cp);
     }
-    this.#flushTranscoded(false);
+    this.flushTranscoded(false);
   }
 
-  #char(cp: number): void {
+  private char(cp: number): void {
     if (this.#decl !== DECL_DONE) {
       switch (this.#decl) {
         case DECL_START:
@@ -670,7 +673,7 @@ export class OadrDecoder implements XmlHandler {
         case DECL_LT:
           if (cp === 0x3F) { this.#decl = DECL_IN; return; }
           this.#decl = DECL_DONE;
-          this.#emit(0x3C);
+          this.emit(0x3C);
           break;
         case DECL_IN:
           if (cp === 0x3F) this.#decl = DECL_QUESTION;
@@ -680,13 +683,13 @@ export class OadrDecoder implements XmlHandler {
           return;
       }
     }
-    this.#emit(cp);
+    this.emit(cp);
   }
 
-  #emit(cp: number): void {
+  private emit(cp: number): void {
     let out = this.#out;
     if (out === undefined) this.#out = out = new Uint8Array(TRANSCODE_SIZE);
-    if (this.#outLength > TRANSCODE_SIZE - 4) this.#flushTranscoded(false);
+    if (this.#outLength > TRANSCODE_SIZE - 4) this.flushTranscoded(false);
     let n = this.#outLength;
     if (cp < 0x80) out[n++] = cp;
     else if (cp < 0x800) { out[n++] = 0xC0 | (cp >> 6); out[n++] = 0x80 | (cp & 63); }
@@ -695,8 +698,8 @@ export class OadrDecoder implements XmlHandler {
     this.#outLength = n;
   }
 
-  #flushTranscoded(final: boolean): void {
-    if (final && this.#decl === DECL_LT) { this.#decl = DECL_DONE; this.#emit(0x3C); }
+  private flushTranscoded(final: boolean): void {
+    if (final && this.#decl === DECL_LT) { this.#decl = DECL_DONE; this.emit(0x3C); }
     if (this.#outLength > 0) {
       const n = this.#outLength;
       this.#outLength = 0;
