@@ -164,25 +164,24 @@ export class CiofHttp {
     this.#busy = true;
     const headers: Record<string, string> = { "content-type": "application/json", "authorization": this.#auth, "accept": "application/json" };
     if (p.body) headers["content-length"] = String(p.body.length);
-    const chunks: Uint8Array[] = [];
+    // The body goes into one buffer: sized from Content-Length when the reply gives one within the
+    // limit, grown (doubling, never past maxResponseBytes) otherwise. No chunk list and no joined copy:
+    // at the end only this buffer and the text decoded from it exist, and the buffer goes first.
+    let buf: Uint8Array | undefined;
     let size = 0;
     let tooLarge = false;
     let status = 0;
     let settled = false;
+    const max = this.#maxBytes;
     const finish = (error?: TransportError) => {
       if (settled) return;
       settled = true;
       this.#exchange = undefined;
-      if (error) p.reject(error);
+      if (error) { buf = undefined; p.reject(error); }
       else {
-        let text = "";
-        if (chunks.length === 1) text = utf8Decode(chunks[0]);
-        else if (chunks.length > 1) {
-          const all = new Uint8Array(size);
-          let at = 0;
-          for (const c of chunks) { all.set(c, at); at += c.length; }
-          text = utf8Decode(all);
-        }
+        const b = buf;
+        buf = undefined;
+        const text = b && size ? utf8Decode(size === b.length ? b : b.subarray(0, size)) : "";
         p.resolve({ method: p.method, path: p.path, status, text, tooLarge });
       }
       Promise.resolve().then(() => this.#next());
@@ -191,12 +190,25 @@ export class CiofHttp {
     if (p.body) this.bytesSent += p.body.length;
     try {
       this.#exchange = this.#transport.request({ method: p.method, path: this.#base + p.path, headers, body: p.body, timeoutMs: this.#timeoutMs }, {
-        onHeaders(s: number) { status = s; },
-        onData: (chunk: Uint8Array) => {
-          if (tooLarge) return;
-          if (size + chunk.length > this.#maxBytes) { tooLarge = true; const room = this.#maxBytes - size; if (room > 0) { chunks.push(chunk.slice(0, room)); size += room; } return; }
-          chunks.push(chunk.slice());
-          size += chunk.length;
+        onHeaders(s: number, h?: Record<string, string>) {
+          status = s;
+          const cl = h ? Number(h["content-length"]) : NaN;
+          if (Number.isInteger(cl) && cl > 0 && cl <= max && !buf) buf = new Uint8Array(cl);
+        },
+        onData(chunk: Uint8Array) {
+          if (tooLarge || settled) return;
+          let n = chunk.length;
+          if (size + n > max) { tooLarge = true; n = max - size; if (n <= 0) return; }
+          if (!buf || buf.length < size + n) {
+            let cap = buf ? buf.length * 2 : 1024;
+            if (cap < size + n) cap = size + n;
+            if (cap > max) cap = max;
+            const grown = new Uint8Array(cap);
+            if (buf && size) grown.set(buf.subarray(0, size));
+            buf = grown;
+          }
+          buf.set(n === chunk.length ? chunk : chunk.subarray(0, n), size);
+          size += n;
         },
         onDone() { finish(); },
         onError(e: TransportError) { finish(e instanceof TransportError ? e : new TransportError("protocol", String(e))); },
