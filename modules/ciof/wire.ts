@@ -128,29 +128,56 @@ export function decodeDataImplementations(json: unknown): DataImplementation[] {
   });
 }
 
+/**
+ * Trade contracts, kept as the controller holds them for hours (every property is a slot, every string
+ * a chunk on the device): the whole contract is validated as before, but only what the client uses is
+ * kept — the first event implementation (the one a `use` record names), the `service_record`
+ * parameter (RECORD_PARAMETER in mapping.ts: the only one it reads), no companion terminal, no
+ * property for an absent value, and one string for each value repeated across contracts.
+ */
 export function decodeTradeContracts(json: unknown, localOffsetMinutes: number): TradeContract[] {
+  const pool: string[] = [];
   return arr(json, "trade_contracts", 512).map((c, i) => {
     const w = "trade_contracts[" + i + "]";
     const o = obj(c, w);
-    const parameters: ContractParameter[] = [];
+    let parameters: readonly ContractParameter[] = NO_PARAMETERS;
     for (const p of arr(o.contract_parameters ?? [], w + ".contract_parameters", 256)) {
-      if (isObj(p)) parameters.push({ title: optStr(p, "title") ?? "", content: optStr(p, "content") ?? "" });
+      if (parameters === NO_PARAMETERS && isObj(p) && optStr(p, "title") === "service_record") parameters = [{ title: "service_record", content: optStr(p, "content") ?? "" }];
     }
     const start = o.start_datetime === null || o.start_datetime === undefined ? undefined : parseDateTime(o.start_datetime, localOffsetMinutes);
     const end = o.end_datetime === null || o.end_datetime === undefined ? undefined : parseDateTime(o.end_datetime, localOffsetMinutes);
     if (o.start_datetime !== null && o.start_datetime !== undefined && start === undefined) throw new CiofWireError(w + ".start_datetime", "not an ISO-8601 datetime");
     if (o.end_datetime !== null && o.end_datetime !== undefined && end === undefined) throw new CiofWireError(w + ".end_datetime", "not an ISO-8601 datetime");
-    return {
-      id: str(o, "id", w), contractType: str(o, "contract_type", w), sendType: str(o, "send_type", w),
-      companionTerminalId: optStr(o, "companion_terminal_id"),
-      dataImplementationId: str(o, "data_implementation_id", w), dataImplementationLocalId: optStr(o, "data_implementation_local_id"),
-      serviceImplementationId: optStr(o, "service_implementation_id"), serviceImplementationLocalId: optStr(o, "service_implementation_local_id"),
-      processImplementationId: optStr(o, "process_implementation_id"), processImplementationLocalId: optStr(o, "process_implementation_local_id"),
-      eventImplementationIds: strList(o.event_implementations_id, w + ".event_implementations_id"),
-      eventImplementationLocalIds: strList(o.event_implementations_local_id, w + ".event_implementations_local_id"),
-      start, end, parameters,
+    const events = strList(o.event_implementations_id, w + ".event_implementations_id");
+    const eventLocals = strList(o.event_implementations_local_id, w + ".event_implementations_local_id");
+    const t: { -readonly [K in keyof TradeContract]: TradeContract[K] } = {
+      id: str(o, "id", w), contractType: known(str(o, "contract_type", w)), sendType: known(str(o, "send_type", w)),
+      dataImplementationId: pooled(str(o, "data_implementation_id", w), pool),
+      eventImplementationIds: events.length ? [pooled(events[0], pool)] : NO_STRINGS,
+      eventImplementationLocalIds: eventLocals.length ? [pooled(eventLocals[0], pool)] : NO_STRINGS,
+      parameters,
     };
+    const dl = optStr(o, "data_implementation_local_id"); if (dl !== undefined) t.dataImplementationLocalId = pooled(dl, pool);
+    const si = optStr(o, "service_implementation_id"); if (si !== undefined) t.serviceImplementationId = pooled(si, pool);
+    const sl = optStr(o, "service_implementation_local_id"); if (sl !== undefined) t.serviceImplementationLocalId = pooled(sl, pool);
+    const pi = optStr(o, "process_implementation_id"); if (pi !== undefined) t.processImplementationId = pooled(pi, pool);
+    const pl = optStr(o, "process_implementation_local_id"); if (pl !== undefined) t.processImplementationLocalId = pooled(pl, pool);
+    if (start !== undefined) t.start = start;
+    if (end !== undefined) t.end = end;
+    return t;
   });
+}
+const NO_PARAMETERS: readonly ContractParameter[] = Object.freeze([]);
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+/** The enumerated values as the module's own (constant) strings. */
+function known(v: string): string {
+  return v === "produce" ? "produce" : v === "consume" ? "consume" : v === "push" ? "push" : v === "pull" ? "pull" : v;
+}
+/** Up to 32 distinct values shared: ids that repeat across contracts (service, process, data, event) are held once. */
+function pooled(v: string, pool: string[]): string {
+  for (const x of pool) if (x === v) return x;
+  if (pool.length < 32) pool.push(v);
+  return v;
 }
 
 export function decodeRequests(json: unknown): TradeRequest[] {
