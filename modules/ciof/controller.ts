@@ -287,7 +287,8 @@ export class CiofController {
     const s = checkStructure(this.#o.config, services, data);
     this.#structureAt = this.#o.clock.ticks();
     const wasMismatch = this.#state === "mismatch";
-    this.#structure = s;
+    // the notes are logged below and not needed after: not kept with the structure
+    this.#structure = s.notes.length ? { services: s.services, data: s.data, problems: s.problems, notes: [] } : s;
     this.#problems = s.problems.slice();
     if (s.problems.length) {
       for (const p of s.problems) this.#log("error", "ciof", "structure mismatch: " + p, {});
@@ -319,26 +320,36 @@ export class CiofController {
     if (!s) return;
     const h = this.#o.health?.health();
     const mismatch = s.problems.length > 0;
-    const services: ServiceStatus[] = s.services.map((rs) => {
-      const c = this.#conditions(h, rs.config.dependsOn);
-      const status: ImplementationStatus = mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready";
-      const remarks = mismatch ? "structure mismatch: see controller log" : c.remarks;
-      return {
-        id: rs.id, localId: rs.localId, status, remarks,
-        processes: rs.processes.map((p) => ({ id: p.id, localId: p.localId, status, remarks, events: p.events.map((e) => ({ id: e.id, localId: e.localId, status, remarks })) })),
-      };
-    });
     const lost = this.#outbox.state.lost;
-    const data: DataImplStatus[] = s.data.map((rd) => {
-      const c = this.#conditions(h, rd.config.dependsOn);
-      const status: DataStatus = mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid";
-      const remarks = (mismatch ? "structure mismatch: see controller log" : c.remarks) + (lost ? "; " + lost + " rows dropped (outbox full)" : "");
-      return { id: rd.id, localId: rd.localId, status, remarks, properties: rd.properties.map((p) => ({ id: p.id, index: p.index, localId: p.localId, status, remarks: status === "valid" ? undefined : remarks })) };
-    });
-    const sb = encodeServiceStatuses(services), db = encodeDataStatuses(data);
-    const sj = JSON.stringify(sb), dj = JSON.stringify(db);
-    if (services.length && sj !== this.#lastServiceStatus) { this.#lastServiceStatus = sj; this.#outbox.setStatus("services", PATHS.serviceImplementations, sb); }
-    if (data.length && dj !== this.#lastDataStatus) { this.#lastDataStatus = dj; this.#outbox.setStatus("data", PATHS.dataImplementations, db); }
+    // What was last sent is remembered as its statuses and remarks only (the ids and local_ids come from
+    // the structure, and a new structure clears it), not as the whole JSON body: a few bytes, not ~1.5 KB.
+    let sk = "", dk = "";
+    for (const rs of s.services) { const c = this.#conditions(h, rs.config.dependsOn); sk += (mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready") + "\t" + (mismatch ? "" : c.remarks) + "\n"; }
+    for (const rd of s.data) { const c = this.#conditions(h, rd.config.dependsOn); dk += (mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid") + "\t" + (mismatch ? "" : c.remarks) + "\n"; }
+    if (lost) dk += lost;
+    if (s.services.length && sk !== this.#lastServiceStatus) {
+      this.#lastServiceStatus = sk;
+      const services: ServiceStatus[] = s.services.map((rs) => {
+        const c = this.#conditions(h, rs.config.dependsOn);
+        const status: ImplementationStatus = mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready";
+        const remarks = mismatch ? "structure mismatch: see controller log" : c.remarks;
+        return {
+          id: rs.id, localId: rs.localId, status, remarks,
+          processes: rs.processes.map((p) => ({ id: p.id, localId: p.localId, status, remarks, events: p.events.map((e) => ({ id: e.id, localId: e.localId, status, remarks })) })),
+        };
+      });
+      this.#outbox.setStatus("services", PATHS.serviceImplementations, encodeServiceStatuses(services));
+    }
+    if (s.data.length && dk !== this.#lastDataStatus) {
+      this.#lastDataStatus = dk;
+      const data: DataImplStatus[] = s.data.map((rd) => {
+        const c = this.#conditions(h, rd.config.dependsOn);
+        const status: DataStatus = mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid";
+        const remarks = (mismatch ? "structure mismatch: see controller log" : c.remarks) + (lost ? "; " + lost + " rows dropped (outbox full)" : "");
+        return { id: rd.id, localId: rd.localId, status, remarks, properties: rd.properties.map((p) => ({ id: p.id, index: p.index, localId: p.localId, status, remarks: status === "valid" ? undefined : remarks })) };
+      });
+      this.#outbox.setStatus("data", PATHS.dataImplementations, encodeDataStatuses(data));
+    }
   }
 
   #statusResult(key: string, status: number, body: string): void {

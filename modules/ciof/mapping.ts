@@ -155,7 +155,12 @@ export function checkStructure(config: DeviceConfig, services: readonly ServiceI
       const pc = byReg.get(p);
       if (!pc && p.isRequired && p.defaultValue === undefined) problems.push("registered property " + p.id + " (index " + p.index + ", " + p.name + ") of data " + d.id + " is required but the device does not fill it");
       else if (!pc) notes.push("registered property " + p.id + " of data " + d.id + " is not filled by the device (sent as its default)");
-      props.push({ id: p.id, index: p.index, localId: pc ? pc.localId : p.localId, dataType: p.dataType, isRequired: p.isRequired, defaultValue: p.defaultValue, field: pc?.field });
+      // held for as long as the structure: the device's own strings where they are the same, and no
+      // property for an absent default or field (each property is a slot)
+      const rp: { -readonly [K in keyof ResolvedProperty]: ResolvedProperty[K] } = { id: p.id, index: p.index, localId: pc ? pc.localId : p.localId, dataType: pc && pc.dataType === p.dataType ? pc.dataType : p.dataType, isRequired: p.isRequired };
+      if (p.defaultValue !== undefined) rp.defaultValue = p.defaultValue;
+      if (pc) rp.field = pc.field;
+      props.push(rp);
     }
     rd.push({ id: d.id, localId: dc.localId, config: dc, properties: props });
   }
