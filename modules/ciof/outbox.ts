@@ -190,8 +190,10 @@ export class Outbox {
   #headEpoch = 0;
   #headCache: { epoch: number; entry: Entry | undefined } | undefined;
   #uncertain = false;
-  /** The last tail line, parsed, with its byte length (coalescing without re-reading it). */
-  #tailLast: { line: string; entry: Entry; bytes: number } | undefined;
+  /** The last tail line with its byte length, and parsed while later rows may still join it (coalescing
+   *  without re-reading it); the parsed entry (its rows, its record) is let go once it cannot take more,
+   *  or once the head reaches it. */
+  #tailLast: TailLast | undefined;
 
   #link: LinkState = "idle";
   #timer: TimerHandle | undefined;
@@ -334,7 +336,7 @@ export class Outbox {
     let count = baseCount;
     let dropped = 0;
     let headMoved = headAdvanced;
-    let newLast: { line: string; entry: Entry; bytes: number } | undefined = this.#tailLast;
+    let newLast: TailLast | undefined = this.#tailLast;
     const headerBytes = (ser: number) => ("S" + ser + "\n").length;
     for (const input of inputs) {
       const entry = this.#entryOf(input, m);
@@ -357,7 +359,7 @@ export class Outbox {
             if (input.kind === "message" && input.id === undefined) m.seq--; // id not used
             tailLines[m.tn - 1] = mline;
             tailBytes += delta;
-            newLast = { line: mline, entry: merged, bytes: mbytes };
+            newLast = { line: mline, entry: coalescible(merged), bytes: mbytes };
             m.tr = merged.r.length;
             writes.set(m.ts, { serial: m.ser, lines: tailLines });
             continue;
@@ -388,7 +390,7 @@ export class Outbox {
         lb = sealedBytes() + 1;
       }
       tailLines.push(line);
-      newLast = { line, entry, bytes: lb - 1 };
+      newLast = { line, entry: coalescible(entry), bytes: lb - 1 };
       tailBytes += lb;
       m.tn = tailLines.length;
       m.tr = entry.k === "m" ? entry.r.length : 0;
@@ -521,6 +523,8 @@ export class Outbox {
     const first = this.#statuses.entries().next();
     if (!first.done) { this.#sendStatus(first.value[0], first.value[1]); return; }
     if (this.#count === 0) { this.#settleWaiters(); return; }
+    const m = this.#meta;
+    if (this.#tailLast && this.#tailLast.entry && m.hs === m.ts && m.ho >= m.tn - 1) this.#tailLast.entry = undefined; // the head is on it: no more rows join it
     const entry = this.#peekHead();
     if (!entry) { this.#skipCorruptHead(); return; }
     const epoch = this.#headEpoch;
@@ -848,6 +852,13 @@ export class Outbox {
     this.#changeQueued = true;
     this.#defer(() => { this.#changeQueued = false; this.#onChange!(this.state); });
   }
+}
+
+interface TailLast { readonly line: string; entry: MessageEntry | undefined; readonly bytes: number }
+
+/** The entry if later rows of its contract may still join it, else undefined. */
+function coalescible(e: Entry): MessageEntry | undefined {
+  return e.k === "m" && e.q === undefined && (e.mx ?? 1) > e.r.length ? e : undefined;
 }
 
 function serialIn(m: Meta, i: number, n: number): number {
