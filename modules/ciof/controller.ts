@@ -17,6 +17,7 @@ import type {
   ReceivedMessage, ServiceRecord, SlotSource, TradeConfig, TradeContract, TradeRequest,
 } from "./types";
 import { CiofHttp, CiofHttpError, defined, truncate } from "./http";
+import type { CiofResponse } from "./http";
 import { Outbox } from "./outbox";
 import type { MessageInput, OutboxInput, OutboxState } from "./outbox";
 import {
@@ -103,6 +104,10 @@ export class CiofController {
   #structureAt = -Infinity;
   #contracts: TradeContract[] | undefined;
   #contractsAt = -Infinity;
+  /** Signature of the reply #contracts was decoded from ("" = none): an unchanged reply is not parsed again. */
+  #contractsSig = "";
+  /** The structure the contracts cache was last written for. */
+  #contractsSavedFor: Structure | undefined;
   #timer: TimerHandle | undefined;
   #busy = false;
   #skipped = false;
@@ -252,10 +257,14 @@ export class CiofController {
   }
 
   async #get(path: string): Promise<unknown> {
+    return CiofHttp.json(await this.#fetch(path));
+  }
+
+  async #fetch(path: string): Promise<CiofResponse> {
     const r = await this.#http.request("GET", path);
     if (r.status !== 200) throw new CiofHttpError(r.status, path, truncate(r.text));
     this.#outbox.noteSuccess();
-    return CiofHttp.json(r);
+    return r;
   }
 
   #failed(e: unknown): void {
@@ -367,10 +376,20 @@ export class CiofController {
   // Contracts
 
   async #refreshContracts(): Promise<void> {
-    const list = decodeTradeContracts(await this.#get(PATHS.tradeContracts), this.#o.offsetMinutes);
-    this.#contracts = list;
+    // Polled every 15 minutes and nearly always the same: a reply identical to the one the list was
+    // decoded from is not parsed again (its parse tree and a second list, ~4 KB and ~270 slots, next to
+    // the list in use). Same length and two independent 32-bit hashes of the text.
+    const r = await this.#fetch(PATHS.tradeContracts);
+    const sig = r.tooLarge ? "" : signature(r.text);
+    if (!this.#contracts || sig === "" || sig !== this.#contractsSig) {
+      this.#contractsSig = "";
+      const list = decodeTradeContracts(CiofHttp.json(r), this.#o.offsetMinutes);
+      this.#contracts = list;
+      this.#contractsSig = sig;
+      this.#contractsSavedFor = undefined;
+    }
     this.#contractsAt = this.#o.clock.ticks();
-    this.#saveContracts(list);
+    if (this.#contractsSavedFor !== this.#structure) { this.#saveContracts(this.#contracts); this.#contractsSavedFor = this.#structure; }
     this.#emitStatus();
   }
 
@@ -666,4 +685,16 @@ export class CiofController {
   #defer(f: () => void): void {
     Promise.resolve().then(f).catch((e) => this.#log("error", "ciof", "callback threw", { error: truncate(String((e as Error)?.message ?? e), 160) }));
   }
+}
+
+/** Length and two independent 32-bit hashes (FNV-1a, and a multiply-add) of a text, walked sequentially. */
+function signature(text: string): string {
+  let a = 0x811c9dc5, b = 5381, n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = (Math.imul(b, 33) + c) | 0;
+    n++;
+  }
+  return n + ":" + (a >>> 0).toString(36) + ":" + (b >>> 0).toString(36);
 }
