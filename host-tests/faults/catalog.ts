@@ -340,6 +340,19 @@ export const CATALOG: readonly FaultDef[] = [
     },
   },
   {
+    name: "Power: stored state corrupt", group: "Power", seeds: 8,
+    description: "a power cut at a random moment (10:30–14:10); while off, the stored keys of the VEN, control, metering and DR ledger — all of them, or one module's (by seed) — are overwritten with garbage, and one CIOF outbox meta copy",
+    inject(ctx) {
+      const at = 30 * MINUTE + Math.floor(ctx.rng() * (3 * HOUR + 40 * MINUTE));
+      const only = [undefined, "ven", "dr", "mtr"][ctx.seed % 4];
+      ctx.at(at, "corrupt", () => ctx.powerCut(5_000, () => {
+        const touched = corrupt(ctx, (domain, key) => (domain === "ciof" ? key !== "cq_a" : only !== undefined && domain !== only), "corrupt");
+        ctx.note(`corrupted ${only ?? "all"}: ${touched.length} keys`);
+      }));
+    },
+    expect: { logs: [/corrupt|unreadable|damaged|invalid|discard|default/i] },
+  },
+  {
     name: "Power: cut as an event ends", group: "Power", seeds: 3, reducedSeeds: 2,
     description: "a power cut 70 s after DR-1's end, while its relays wait for their randomised restore (0–2 min): the DR participation, followed in RAM until its record closes, must still reach the terminal",
     inject(ctx) {
