@@ -98,6 +98,7 @@ export class Resources {
     return typeof v === "string" ? new Uint8Array(readFileSync(v)) : v;
   }
   has(name: string): boolean { return this.#items.has(name); }
+  names(): string[] { return [...this.#items.keys()]; }
 }
 
 /** Creates the services and installs every host module's Node side. */
@@ -116,6 +117,7 @@ export function installHostServices(xs: XsHost, options: { storeDir: string; res
   add(crypto.handlers());
   add({
     "resource.get": (m) => services.resources.get(m.path) ?? null,
+    "resource.all": () => Object.fromEntries(services.resources.names().map((name) => [name, services.resources.get(name)])),
     "resource.exists": (m) => services.resources.has(m.path),
   });
   services.onReset(() => { services.network.reset(); services.pins.reset(); crypto.reset(); });
