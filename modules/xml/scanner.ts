@@ -337,7 +337,7 @@ export class Scanner {
           // side just compares unequal, which is the right answer.
           n = this.depth;
           if (n === 0) throw this.fail("syntax", base + i - 1, "end tag outside the root element");
-          q = this.elementName[n - 1];
+          q = EQ[n - 1];
           if (this.tap) this.rawLt(b, i, false);
           this.tagAt = base + i - 1;
           i++;
