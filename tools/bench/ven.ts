@@ -45,7 +45,7 @@ async function session(options: { reports?: boolean; device?: boolean } = {}) {
   const ven = pki.vens["ven-1"]!;
   await xs.call("start", {
     vtnURL: sim.url, venName: "bench", pollInterval: 10 * SECOND, logLevels: ["error"],
-    ...(plain ? { development: true, readerLimits: { distinctNames: 320, textBytes: 2048, attributeBytes: 512 } } : { tls: { ca: pki.ca.certDer, certificate: ven.certDer, key: ven.keyDer } }),
+    ...(plain ? { development: true, readerLimits: { distinctNames: 256, textBytes: 2048, attributeBytes: 512 } } : { tls: { ca: pki.ca.certDer, certificate: ven.certDer, key: ven.keyDer } }),
     reports: options.reports ? [{ resourceId: "meter", measurement: "powerReal", unit: "W", reading: { base: 500 } }] : [],
   });
   await xs.runUntil(() => sim.received("oadrPoll").length >= 1, { maxMs: 60_000 });
