@@ -23,23 +23,24 @@ function hash(src: Uint8Array, s: number, n: number): number {
 }
 
 export class NameTable {
+  // Most used by the scanner's per-element path first (XS walks an object's properties in creation order).
+  /** For a prefix: the namespace URI entry it is bound to now (-1: unbound). Kept by the reader. */
+  readonly current: Int16Array;
+  /** Predictions, by entry: the start tag that last followed this element's start tag / end tag. */
+  readonly afterStart: Int16Array;
+  readonly afterEnd: Int16Array;
+  /** For a qualified name: the entry of its prefix (EMPTY when unprefixed), -1 until first needed. */
+  readonly prefix: Int16Array;
   /** Bytes of every entry; entry `id` is arena[offset[id] .. offset[id] + length[id]). */
   readonly arena: Uint8Array;
   readonly offset: Uint16Array;
   readonly length: Uint16Array;
-  /** For a qualified name: the entry of its prefix (EMPTY when unprefixed), -1 until first needed. */
-  readonly prefix: Int16Array;
   /** For a qualified name: the entry of its local part (its string is decoded when the name is split). */
   readonly local: Int16Array;
   /** Decoded strings by entry (undefined until needed; see string()). */
   readonly strings: (string | undefined)[] = [""];
   /** The arena as a DataView, to compare names four bytes at a time. */
   readonly view: DataView;
-  /** For a prefix: the namespace URI entry it is bound to now (-1: unbound). Kept by the reader. */
-  readonly current: Int16Array;
-  /** Predictions, by entry: the start tag that last followed this element's start tag / end tag. */
-  readonly afterStart: Int16Array;
-  readonly afterEnd: Int16Array;
   /** For an xmlns attribute name: the URI it last declared, if that URI needs no decoding. */
   readonly lastUri: Int16Array;
   readonly #slots: Uint16Array; // entry + 1, 0 = free
