@@ -348,7 +348,11 @@ export class PollLoop {
           }
         }
         if (!decodeError && tooMany) this.#o.log("warn", "ven", "oadrDistributeEvent carries more events than kept", { kept: max });
-        this.#decoded(job, kind, generation, decodeError ? undefined : payload, events, decodeError);
+        // Handled from the job queue, not inside the HTTP client's callback: on the device that callback
+        // sits on Moddable's http.js and SecureSocket's record layer, and handling a reply (decide, persist,
+        // answer) is the VEN's deepest call chain; a promise job starts at the bottom of the 512-slot stack.
+        const error = decodeError;
+        Promise.resolve().then(() => this.#decoded(job, kind, generation, error ? undefined : payload, events, error));
       },
       onError: (error: TransportError) => {
         if (settle()) return;
