@@ -11,7 +11,8 @@
 //  (b) fixed heap: `-H chunks,slots,stack,fixed` — stack slots at creation; with fixed=1, xsFixHeap()
 //      caps the heap at baseline + chunks bytes and baseline + slots slots. Past the cap XS collects
 //      garbage, then aborts with "not enough memory" (exit 11), as a device with a fixed heap does;
-//  (c) that abort first prints the JavaScript frames it happened in (one stderr line, innermost first).
+//  (c) that abort, and a stack overflow, first print the JavaScript frames they happened in (one stderr
+//      line, innermost first).
 //
 // Environment: XS_ENGINE_DEBUG=1 also builds the debug worker; XS_ENGINE_FORCE=1 rebuilds;
 // MAKEFLAGS defaults to -j2.
@@ -257,28 +258,33 @@ static void xs_engine_fix_heap(xsMachine* the)
 				done = 1;
 				break;`,
   },
-  // ---------- xsnapPlatform.c: a memory abort names the JavaScript frames it happened in ----------
+  // ---------- xsnapPlatform.c: a memory or stack abort names the JavaScript frames it happened in ----------
   {
     file: "xsnap-native/xsnap/sources/xsnapPlatform.c",
-    find: `	case XS_NOT_ENOUGH_MEMORY_EXIT:
-		fxReport(the, "memory full\\n");`,
-    replace: `	case XS_NOT_ENOUGH_MEMORY_EXIT:
-		{
-			/* xs-engine: one line, innermost frame first, so a fixed-heap failure says where it happened */
-			char name[128];
-			txSlot* frame = the->frame;
-			int depth = 0;
-			fprintf(stderr, "# memory full in:");
-			while (frame && (depth < 40)) {
-				name[0] = 0;
-				fxBufferFrameName(the, name, sizeof(name), frame, "");
-				fprintf(stderr, "%s %s", depth ? " <" : "", name[0] ? name : "?");
-				frame = frame->next;
-				depth++;
-			}
-			fprintf(stderr, "\\n");
-		}
-		fxReport(the, "memory full\\n");`,
+    find: `void fxAbort(txMachine* the, int status)
+{
+	switch (status) {`,
+    replace: `static void fxEngineFrames(txMachine* the, const char* what)
+{
+	/* xs-engine: one line, innermost frame first, so a fixed-heap or stack failure says where it happened */
+	char name[128];
+	txSlot* frame = the->frame;
+	int depth = 0;
+	fprintf(stderr, "# %s in:", what);
+	while (frame && (depth < 60)) {
+		name[0] = 0;
+		fxBufferFrameName(the, name, sizeof(name), frame, "");
+		fprintf(stderr, "%s %s", depth ? " <" : "", name[0] ? name : "?");
+		frame = frame->next;
+		depth++;
+	}
+	fprintf(stderr, "\\n");
+}
+void fxAbort(txMachine* the, int status)
+{
+	if (status == XS_NOT_ENOUGH_MEMORY_EXIT) fxEngineFrames(the, "memory full");
+	else if (status == XS_STACK_OVERFLOW_EXIT) fxEngineFrames(the, "stack overflow");
+	switch (status) {`,
   },
 ];
 

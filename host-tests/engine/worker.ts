@@ -82,7 +82,9 @@ export class Worker {
     this.#child.stdout!.setEncoding("utf8");
     this.#child.stdout!.on("data", (text: string) => options.onStdout?.(text));
     this.#child.stderr!.setEncoding("utf8");
+    const echo = process.env.XS_ENGINE_STDERR === "1"; // debugging: the worker's stderr as it comes
     this.#child.stderr!.on("data", (text: string) => {
+      if (echo) process.stderr.write(text);
       this.#stderr = (this.#stderr + text).slice(-4000);
     });
     this.exitPromise = new Promise((resolve) => {
