@@ -54,12 +54,6 @@ function two(s: string, i: number): number {
   return (a - 48 /* C_0 */) * 10 + (b - 48 /* C_0 */);
 }
 
-/** Index of the first non-space character at or after `i`. */
-function skipSpace(s: string, i: number): number {
-  while (isSpace(code.call(s, i))) i++;
-  return i;
-}
-
 /** True when nothing but XML whitespace follows index `i`. */
 function atEnd(s: string, i: number): boolean {
   for (;;) {
@@ -75,9 +69,11 @@ function atEnd(s: string, i: number): boolean {
  * The decoder uses this form (no exception per value); `parseDateTime` throws.
  */
 export function dateTimeOrNaN(text: string): number {
-  let i = skipSpace(text, 0);
+  // leading whitespace inline, as in durationOrNaN
+  let i = 0;
+  let c = code.call(text, 0);
+  while (c === 32 || c === 9 || c === 10 || c === 13) c = code.call(text, ++i);
   let sign = 1;
-  let c = code.call(text, i);
   if (c === 45 /* C_MINUS */ || c === 43 /* C_PLUS */) { if (c === 45 /* C_MINUS */) sign = -1; i++; }
   // year: four to nine digits
   let year = 0;
@@ -182,9 +178,12 @@ export function formatDateTime(ms: number, offsetMinutes?: number): string {
  * The decoder uses this form; `parseDuration` throws.
  */
 export function durationOrNaN(text: string): number {
-  let i = skipSpace(text, 0);
+  // leading whitespace skipped inline: a call here would stack two more frames (the function and
+  // Function.prototype.call) at the bottom of the decoder's call chain, the firmware's deepest
+  let i = 0;
+  let c = code.call(text, 0);
+  while (c === 32 || c === 9 || c === 10 || c === 13) c = code.call(text, ++i);
   let sign = 1;
-  let c = code.call(text, i);
   if (c === 45 /* C_MINUS */ || c === 43 /* C_PLUS */) { if (c === 45 /* C_MINUS */) sign = -1; i++; c = code.call(text, i); }
   const bare = (c >= 48 && c <= 57); // the XSD's "nW" alternative
   if (!bare) {

@@ -306,6 +306,15 @@ export class PollLoop {
       if (!stale) this.#exchange = undefined;
       return stale;
     };
+    const undecodable = (error: unknown) => {
+      decodeError = asWireError(error);
+      // Stop reading a body we will not use (oversized or broken): free the memory now.
+      const exchange = this.#exchange;
+      if (!settle()) {
+        exchange?.abort();
+        this.#decoded(job, kind, generation, undefined, events, decodeError);
+      }
+    };
     this.#o.log("debug", "ven", "send", { kind, service, bytes: body.length });
     this.#exchange = this.#o.transport.request({
       method: "POST",
@@ -318,17 +327,12 @@ export class PollLoop {
         status = s;
       },
       onData: (chunk) => {
+        // the bottom of the decode call chain: few outer bindings here (a stack slot each on XS)
         if (decodeError || status !== 200 || settled) return;
         try {
           decoder.write(chunk);
         } catch (error) {
-          decodeError = asWireError(error);
-          // Stop reading a body we will not use (oversized or broken): free the memory now.
-          const exchange = this.#exchange;
-          if (!settle()) {
-            exchange?.abort();
-            this.#decoded(job, kind, generation, undefined, events, decodeError);
-          }
+          undecodable(error);
         }
       },
       onDone: () => {

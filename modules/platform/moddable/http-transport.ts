@@ -155,55 +155,48 @@ export class ModdableHttpTransport implements HttpTransport {
       finish();
       throw new TransportError("connect", `request failed to start: ${String(error)}`, error);
     }
-    const self = this;
+    // The rare messages (headers complete: resumption and the pin; errors) are closures of their own: the
+    // callback runs once per response fragment at the bottom of the decode call chain, and XS gives a
+    // function a stack slot for every outer binding it uses.
+    const headersComplete = () => {
+      // the TLS session is up; check resumption and the pin now, before the body
+      const info = this.#connectionInfo(req);
+      if (info.resumed === true) this.stats.resumed++;
+      else this.stats.handshakes++;
+      if (fingerprint && !this.#pinChecked) {
+        // the handshake never reached verifyPeer: a platform without the ssl/cert extension
+        const actual = info.peerCertificate ? openadrFingerprint(info.peerCertificate) : undefined;
+        if (actual !== fingerprint) {
+          fail(new TransportError("fingerprint", actual ? `VTN fingerprint ${actual} does not match the pin` : "VTN certificate was not checked against the pin (no ssl/cert verifyPeer on this platform): refused"));
+          return;
+        }
+        this.#pinChecked = true;
+      }
+      handler.onHeaders?.(status, responseHeaders);
+    };
+    const failed = (etc: unknown) => {
+      const refused = this.#pinRefused;
+      this.#pinRefused = undefined;
+      if (refused !== undefined) {
+        fail(new TransportError("fingerprint", `VTN fingerprint ${refused} does not match the pin: refused in the handshake`));
+        return;
+      }
+      const reason = typeof etc === "string" ? etc : "connection failed";
+      fail(new TransportError(classify(reason), reason));
+    };
     req.callback = function (this: Any, message: number, value?: Any, etc?: Any): void {
       if (finished) return;
-      switch (message) {
-        case 1: // status
-          status = value;
-          break;
-        case 2: // one header
-          responseHeaders[String(value)] = String(etc);
-          break;
-        case 3: {
-          // headers complete: the TLS session is up; check resumption and the pin now, before the body
-          const info = self.#connectionInfo(req);
-          if (info.resumed === true) self.stats.resumed++;
-          else self.stats.handshakes++;
-          if (fingerprint && !self.#pinChecked) {
-            // the handshake never reached verifyPeer: a platform without the ssl/cert extension
-            const actual = info.peerCertificate ? openadrFingerprint(info.peerCertificate) : undefined;
-            if (actual !== fingerprint) {
-              fail(new TransportError("fingerprint", actual ? `VTN fingerprint ${actual} does not match the pin` : "VTN certificate was not checked against the pin (no ssl/cert verifyPeer on this platform): refused"));
-              return;
-            }
-            self.#pinChecked = true;
-          }
-          handler.onHeaders?.(status, responseHeaders);
-          break;
-        }
-        case 4: {
-          // a fragment: hand it over as it came
-          const buffer = req.read(ArrayBuffer, value);
-          if (buffer && buffer.byteLength) handler.onData?.(new Uint8Array(buffer));
-          break;
-        }
-        case 5:
-          finish();
-          handler.onDone();
-          break;
-        default:
-          if (message < 0) {
-            const refused = self.#pinRefused;
-            self.#pinRefused = undefined;
-            if (refused !== undefined) {
-              fail(new TransportError("fingerprint", `VTN fingerprint ${refused} does not match the pin: refused in the handshake`));
-              return;
-            }
-            const reason = typeof etc === "string" ? etc : "connection failed";
-            fail(new TransportError(classify(reason), reason));
-          }
-      }
+      if (message === 4) {
+        // a fragment: hand it over as it came
+        const buffer = req.read(ArrayBuffer, value);
+        if (buffer && buffer.byteLength) handler.onData?.(new Uint8Array(buffer));
+      } else if (message === 1) status = value; // status
+      else if (message === 2) responseHeaders[String(value)] = String(etc); // one header
+      else if (message === 3) headersComplete();
+      else if (message === 5) {
+        finish();
+        handler.onDone();
+      } else if (message < 0) failed(etc);
     };
     timer = Timer.set(() => {
       timer = undefined;
