@@ -197,7 +197,7 @@ export function durationOrNaN(text: string): number {
   let rank = 0; // order of designators: Y M W D | T H M S
   for (;;) {
     c = code.call(text, i);
-    if (c !== c || isSpace(c)) break;
+    if (c !== c || c === 32 || c === 9 || c === 10 || c === 13) break;
     if (c === 84) { // T
       if (inTime || bare) return NaN;
       inTime = true;
@@ -245,7 +245,10 @@ export function durationOrNaN(text: string): number {
     if (inTime) timeComponents++;
     i++;
   }
-  if (components === 0 || (inTime && timeComponents === 0) || !atEnd(text, i)) return NaN;
+  // trailing whitespace, then the end (NaN past it), inline for the same reason as the leading
+  c = code.call(text, i);
+  while (c === 32 || c === 9 || c === 10 || c === 13) c = code.call(text, ++i);
+  if (components === 0 || (inTime && timeComponents === 0) || c === c) return NaN;
   return total === 0 ? 0 : sign * Math.round(total);
 }
 
