@@ -38,9 +38,9 @@ export interface SimSiteOptions {
   readonly frequencyHz?: number;
 }
 
-/** A compressor on the first relay, a heater on the second, a base load. */
-export function defaultLoads(board: BoardDefinition, random: () => number): SimLoad[] {
-  const loads: SimLoad[] = [new BaseLoad({ random })];
+/** A compressor on the first relay, a heater on the second, a base load stepping from `start` (model ms). */
+export function defaultLoads(board: BoardDefinition, random: () => number, start = 0): SimLoad[] {
+  const loads: SimLoad[] = [new BaseLoad({ random, start })];
   if (board.relays[0]) loads.push(new Compressor({ relay: board.relays[0].id, random }));
   if (board.relays[1]) loads.push(new Heater({ relay: board.relays[1].id, volts: board.mains.nominalVolts }));
   return loads;
@@ -60,8 +60,10 @@ export class SimSite {
     this.board = board;
     this.#pins = pins;
     this.random = seededRandom(options.seed ?? 1);
-    const loads = options.loads ?? defaultLoads(board, this.random);
+    // The model starts at the system's ticks, which on lin (mcsim) are epoch-scale milliseconds: the base
+    // load's first step must be after that, or the model would step it there from 0 in 15-minute hops.
     const start = ticks();
+    const loads = options.loads ?? defaultLoads(board, this.random, start);
     this.model = new LoadModel({
       volts: options.volts ?? board.mains.nominalVolts,
       frequencyHz: options.frequencyHz ?? board.mains.frequencyHz,
