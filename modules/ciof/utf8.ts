@@ -11,7 +11,9 @@ interface CodecGlobals {
 }
 
 const g = globalThis as unknown as CodecGlobals;
-const xsFromString = (ArrayBuffer as unknown as XsArrayBufferCtor).fromString;
+// Bound: XS's ArrayBuffer.fromString constructs its result through `this` (an unbound call throws
+// "new: not a constructor"), as mcsim showed; String.fromArrayBuffer does not use `this`.
+const xsFromString = (ArrayBuffer as unknown as XsArrayBufferCtor).fromString?.bind(ArrayBuffer);
 const xsFromArrayBuffer = (String as unknown as XsStringCtor).fromArrayBuffer;
 const encoder = typeof g.TextEncoder === "function" ? new g.TextEncoder() : undefined;
 const decoder = typeof g.TextDecoder === "function" ? new g.TextDecoder("utf-8") : undefined;
