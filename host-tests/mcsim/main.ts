@@ -1,10 +1,23 @@
 // mcsim smoke test app: runs firmware modules on the SDK's own XS (release build, lin) and prints one
 // line per case, "ok <name>" or "not ok <name>: <why>", then "# mcsim-done <passed> <failed>" and
 // exits with 1 if any failed. tools/test-mcsim.ts builds it, runs it and reads those lines.
-// Cases stay small and self-contained (no network, no shared fixtures); the integration scenario
-// against the VTN simulator comes later. No top-level await (it aborts a lin app's main module).
+// Cases stay small and self-contained (no network, no shared fixtures). Then, when the run's Preference
+// file says so (domain "mcsim": runFor seconds), the integration scenario: the firmware exactly as
+// main.ts wires it (site configuration and TLS identity from the same Preference file, written by
+// tools/test-mcsim.ts with the peers' ports), run for that long against the VTN simulator and the CIOF
+// terminal emulator, with trace lines for what the peers cannot see: "# relay <pin> <level> <epoch ms>"
+// for every relay pin write of the simulated board, "# status <json>" and "# mem <json>" (the XS
+// machine's counters) every statusEvery seconds, "# final <json>" after an orderly stop. The checks
+// are made by tools/test-mcsim.ts. No top-level await (it aborts a lin app's main module).
 import "../../modules/platform/moddable/text-globals";
+import Preference from "preference";
+import Time from "time";
+import Timer from "timer";
 import exit from "../../hardware/sim/exit/exit";
+import memory, { type XsMemory } from "./memory/memory";
+import firmwareMain from "../../main";
+import type { Firmware } from "../../modules/app/firmware";
+import type { SimTarget } from "../../hardware/target/platform";
 import { parseDateTime, formatDuration } from "../../modules/openadr/iso8601";
 import { decodeOadr } from "../../modules/openadr/decode";
 import { TransportError } from "../../modules/platform/types";
@@ -76,6 +89,65 @@ function describe(error: unknown): string {
   return String(error);
 }
 
+// XS abort hook (manifest defines xs.abortHook): the exception behind an "XS abort" goes to the trace
+// before mcsim aborts (tools/test-mcsim.ts stops mcsim once it sees the abort line).
+(globalThis as unknown as { abort: (why: string, exception: unknown) => void }).abort = (why, exception) => {
+  const stack = (exception as { stack?: unknown } | undefined)?.stack;
+  trace(`# xs-abort-hook ${why}: ${describe(exception)}${stack ? `\n${String(stack)}` : ""}\n`);
+};
+
+const wait = (ms: number) => new Promise<void>((resolve) => { Timer.set(() => resolve(), ms); });
+
+function memoryLine(label: string, flags: number): XsMemory {
+  const m = memory(flags);
+  trace(`# mem ${JSON.stringify({ label, uptime: Math.round(Time.ticks / 1000), ...m })}\n`);
+  return m;
+}
+
+function compactStatus(firmware: Firmware): unknown {
+  const s = firmware.status();
+  return { ven: s.ven, events: s.events, control: s.control, meter: s.meter, reports: s.reports, ciof: s.ciof, led: s.led };
+}
+
+/** The firmware as main.ts starts it, for `runFor` seconds; returns [passed, failed] of its own cases. */
+async function scenario(runFor: number, statusEvery: number): Promise<[number, number]> {
+  memoryLine("before-firmware", 3);
+  const firmware = firmwareMain();
+  if (!firmware) {
+    trace("not ok firmware-starts: main() returned undefined (its log line above says why)\n");
+    return [0, 1];
+  }
+  trace(`ok firmware-starts\n`);
+  memoryLine("after-start", 2);
+  const target = firmware.target as SimTarget;
+  let seen = 0;
+  const flushWrites = () => {
+    const offset = Date.now() - Time.ticks;
+    for (; seen < target.relayWrites.length; seen++) {
+      const w = target.relayWrites[seen]!;
+      trace(`# relay ${w.pin} ${w.level} ${Math.round(w.ticks + offset)}\n`);
+    }
+  };
+  const end = Time.ticks + runFor * 1000;
+  let nextStatus = Time.ticks + statusEvery * 1000;
+  while (Time.ticks < end) {
+    await wait(1000);
+    flushWrites();
+    if (Time.ticks >= nextStatus) {
+      nextStatus += statusEvery * 1000;
+      trace(`# status ${JSON.stringify(compactStatus(firmware))}\n`);
+      memoryLine("interval", 3);
+    }
+  }
+  let stopped = false;
+  await Promise.race([firmware.stop().then(() => { stopped = true; }), wait(20_000)]);
+  flushWrites();
+  trace(`# final ${JSON.stringify(compactStatus(firmware))}\n`);
+  memoryLine("end", 1);
+  trace(stopped ? "ok firmware-stops\n" : "not ok firmware-stops: stop() did not settle within 20 s\n");
+  return stopped ? [1, 0] : [0, 1];
+}
+
 async function run(): Promise<void> {
   let passed = 0;
   let failed = 0;
@@ -88,6 +160,13 @@ async function run(): Promise<void> {
       failed++;
       trace(`not ok ${name}: ${describe(error)}\n`);
     }
+  }
+  const runFor = Preference.get("mcsim", "runFor");
+  if (typeof runFor === "number" && runFor > 0) {
+    const every = Preference.get("mcsim", "statusEvery");
+    const [p, f] = await scenario(runFor, typeof every === "number" && every > 0 ? every : 30);
+    passed += p;
+    failed += f;
   }
   trace(`# mcsim-done ${passed} ${failed}\n`);
   exit(failed === 0 ? 0 : 1);
