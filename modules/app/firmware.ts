@@ -371,8 +371,10 @@ function energySlots(metering: Metering, after: number | undefined, limit: numbe
   // before a power cut, or while the device was off) go out as invalid, no energy known, so the terminal
   // gets every slot once instead of a silent gap (at most GAP_SLOTS_MAX of them).
   let next = after === undefined ? undefined : after + SLOT_MS;
-  for (const s of metering.history()) {
-    if (after !== undefined && s.start <= after) continue;
+  const held = metering.closedCount;
+  for (let k = 0; k < held; k++) {
+    if (after !== undefined && metering.closedStart(k) <= after) continue; // no record made for those
+    const s = metering.closed(k);
     if (next !== undefined && s.start > next && s.start - next <= GAP_SLOTS_MAX * SLOT_MS) {
       for (let t = next; t < s.start && out.length < limit; t += SLOT_MS) out.push({ start: t, offsetMinutes, wh: 0, avgKw: 0, peakKw: 0, estimated: s.estimated, valid: false });
     }

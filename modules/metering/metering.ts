@@ -137,6 +137,10 @@ export class Metering {
   get energyWh(): number { return this.energy.wh; }
   get health(): MeteringHealth { return this.#health; }
   history(): readonly SlotRecord[] { return this.slots.history(); }
+  /** Closed slots held; their starts and records one at a time (history() makes them all at once). */
+  get closedCount(): number { return this.slots.closedCount; }
+  closedStart(k: number): number { return this.slots.closedStart(k); }
+  closed(k: number): SlotRecord { return this.slots.closed(k); }
 
   /** Takes and processes one window now (also what the timer does). Public for tests and tools. */
   step(): void {

@@ -24,12 +24,22 @@ export interface SlotOptions {
 const MINUTE = 60_000;
 const NONE: readonly SlotRecord[] = Object.freeze([]);
 
+/** Numbers per closed slot in the history ring: start, wh, peakKw, coverage. */
+const STRIDE = 4;
+const F_CORRECTED = 1;
+const F_FAULT = 2;
+
 export class SlotAccumulator {
   readonly slotMs: number;
   readonly offsetMs: number;
   readonly minCoverage: number;
   readonly estimated: boolean;
-  #history: SlotRecord[] = [];
+  // Closed slots, packed in a ring (oldest at #head): a SlotRecord object costs 13 slots and a string
+  // on XS, so a day of them (48) held ≈620 slots of the device's 4,928; records are made when asked for.
+  readonly #ring: Float64Array;
+  readonly #flags: Uint8Array;
+  #head = 0;
+  #count = 0;
   #capacity: number;
   #pending: SlotRecord[] = [];
   // the open slot
@@ -54,6 +64,8 @@ export class SlotAccumulator {
     this.minCoverage = coverage;
     this.estimated = options.estimated;
     this.#capacity = history;
+    this.#ring = new Float64Array(history * STRIDE);
+    this.#flags = new Uint8Array(history);
   }
 
   /** Start (UTC ms) of the slot containing wall instant `t`. */
@@ -120,8 +132,30 @@ export class SlotAccumulator {
     return out;
   }
 
-  /** The last closed slots, oldest first (up to `history`). */
-  history(): readonly SlotRecord[] { return this.#history; }
+  /** The last closed slots, oldest first (up to `history`). Makes every record: see closedCount/closedStart/closed. */
+  history(): readonly SlotRecord[] {
+    const out: SlotRecord[] = [];
+    for (let k = 0; k < this.#count; k++) out.push(this.closed(k));
+    return out;
+  }
+
+  /** Closed slots held (≤ `history`). */
+  get closedCount(): number { return this.#count; }
+
+  /** Start of held closed slot `k` (0 = oldest), without making its record. */
+  closedStart(k: number): number {
+    if (!(k >= 0 && k < this.#count)) throw new RangeError(`no closed slot ${k}`);
+    return this.#ring[((this.#head + k) % this.#capacity) * STRIDE];
+  }
+
+  /** Held closed slot `k` (0 = oldest) as a record. */
+  closed(k: number): SlotRecord {
+    if (!(k >= 0 && k < this.#count)) throw new RangeError(`no closed slot ${k}`);
+    const i = (this.#head + k) % this.#capacity;
+    const r = this.#ring;
+    const f = this.#flags[i];
+    return this.#make(r[i * STRIDE], r[i * STRIDE + 1], r[i * STRIDE + 2], r[i * STRIDE + 3], (f & F_CORRECTED) !== 0, (f & F_FAULT) !== 0);
+  }
 
   /** The open slot so far (not final), or undefined before the first interval. */
   current(): SlotRecord | undefined {
@@ -147,28 +181,37 @@ export class SlotAccumulator {
 
   #close(): void {
     const record = this.#record();
-    this.#history.push(record);
-    if (this.#history.length > this.#capacity) this.#history.shift();
+    const capacity = this.#capacity;
+    let i: number;
+    if (this.#count < capacity) i = (this.#head + this.#count++) % capacity;
+    else { i = this.#head; this.#head = (i + 1) % capacity; }
+    const r = this.#ring;
+    r[i * STRIDE] = record.start;
+    r[i * STRIDE + 1] = record.wh;
+    r[i * STRIDE + 2] = record.peakKw;
+    r[i * STRIDE + 3] = record.coverage;
+    this.#flags[i] = (record.clockCorrected ? F_CORRECTED : 0) | (record.fault ? F_FAULT : 0);
     this.#pending.push(record);
-    if (this.#pending.length > this.#capacity) this.#pending.shift();
+    if (this.#pending.length > capacity) this.#pending.shift();
   }
 
   #record(): SlotRecord {
-    const start = this.#start!;
-    const coverage = Math.min(1, this.#coveredMs / this.slotMs);
-    const wh = this.#wh;
+    return this.#make(this.#start!, this.#wh, this.#peakKw, Math.min(1, this.#coveredMs / this.slotMs), this.#corrected, this.#fault);
+  }
+
+  #make(start: number, wh: number, peakKw: number, coverage: number, corrected: boolean, fault: boolean): SlotRecord {
     return Object.freeze({
       start,
       startLocal: formatLocal(start, this.offsetMs),
       durationMs: this.slotMs,
       wh,
       averageKw: wh / 1000 / (this.slotMs / 3_600_000),
-      peakKw: this.#peakKw,
+      peakKw,
       estimated: this.estimated,
       coverage,
-      clockCorrected: this.#corrected,
-      fault: this.#fault,
-      valid: coverage >= this.minCoverage && !this.#fault && !this.#corrected,
+      clockCorrected: corrected,
+      fault,
+      valid: coverage >= this.minCoverage && !fault && !corrected,
     });
   }
 }
