@@ -8,7 +8,8 @@
 // `secure.verifyPeer(certificate: Uint8Array) => boolean` (the project's ssl/cert extension on the
 // device) is called with the server's DER certificate on a full handshake, before the request is sent;
 // anything but true refuses the server (-2, "certificate: auth err").
-// Leaves out: the server, request bodies streamed with `body: true`.
+// `body: true` streams the body: the callback is asked for fragments (message 0) of at most 1,024
+// bytes, lin's socket send buffer. Leaves out: the server.
 import { host, onHostEvent } from "../xs/runtime";
 import SecureSocket from "./securesocket";
 
@@ -20,6 +21,15 @@ const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 /** Request bodies cross to Node in parts of this size. */
 const BODY_PART = 512;
+/** What a streamed body's fragment request offers: the send buffer of a socket on lin (Moddable). */
+const SOCKET_ROOM = 1024;
+
+function toBytes(body: unknown): Uint8Array {
+  if (typeof body === "string") return encoder.encode(body);
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError("http: body must be a String or an ArrayBuffer");
+}
 /** `secure` dictionaries already handed to Node (their certificates and key are DER blobs of ≈3 KB): each
  *  object's contents cross once, later requests name it. A device's SecureSocket reads the same objects;
  *  copying them into every request's frame would be host-only memory. A changed identity is a new object
@@ -57,34 +67,61 @@ export class Request {
 
   constructor(dictionary: Any) {
     const d = { port: 80, method: "GET", path: "/", ...dictionary };
-    if (d.body === true) throw new Error("host http: streamed request bodies (body: true) are not supported");
     const host_ = d.host ? String(d.host) : `${d.address}:${d.port}`;
     const headers: string[] = [];
     if (d.headers) for (let i = 0; i < d.headers.length; i += 2) headers.push(String(d.headers[i]), String(d.headers[i + 1]));
-    // The bytes cross to Node in parts of ≤ BODY_PART bytes (then the request names the upload): a frame
-    // holding the whole body would be a copy the device never makes (its socket writes the caller's buffer).
-    let body: Any;
-    let upload: number | undefined;
-    if (d.body !== undefined) {
-      let bytes: Uint8Array;
-      if (typeof d.body === "string") bytes = encoder.encode(d.body);
-      else if (d.body instanceof ArrayBuffer) bytes = new Uint8Array(d.body);
-      else if (ArrayBuffer.isView(d.body)) bytes = new Uint8Array(d.body.buffer, d.body.byteOffset, d.body.byteLength);
-      else throw new TypeError("http: body must be a String or an ArrayBuffer");
-      if (bytes.length <= BODY_PART) body = bytes;
-      else {
-        upload = host("http.upload", { bytes: bytes.subarray(0, BODY_PART) });
-        for (let at = BODY_PART; at < bytes.length; at += BODY_PART) host("http.upload", { upload, bytes: bytes.subarray(at, at + BODY_PART) });
-      }
-    }
     if (d.response !== undefined && d.response !== String && d.response !== ArrayBuffer) throw new TypeError("http: response must be String or ArrayBuffer");
     this.#response = d.response;
     const given = d.Socket === SecureSocket ? (d.secure ?? {}) : undefined;
     if (given && typeof given.verifyPeer === "function") this.#verifyPeer = given.verifyPeer; // Node asks for a verdict
-    const started = host("http.request", {
+    const request = {
       host: host_, address: d.address, port: d.port, method: String(d.method), path: String(d.path),
-      headers, body, upload, secureRef: given ? secureRef(given) : undefined,
-    });
+      headers, body: undefined as Uint8Array | undefined, upload: undefined as number | undefined, secureRef: given ? secureRef(given) : undefined,
+    };
+    if (d.body === true) {
+      // Streamed body, as Moddable's http.js does it: once the headers are out, the callback is asked for
+      // fragments (message 0, with the bytes the socket takes now: SOCKET_ROOM, lin's send buffer) until it
+      // answers undefined. The callback is set after construction, so this runs on the next turn.
+      Promise.resolve().then(() => {
+        if (this.state === 11) return; // closed before it started
+        let upload: number | undefined;
+        for (;;) {
+          const piece = this.callback?.call(this, Request.requestFragment, SOCKET_ROOM);
+          if (piece === undefined || this.state === 11) break;
+          const bytes = toBytes(piece);
+          if (bytes.length > SOCKET_ROOM) throw new Error(`http: a request fragment of ${bytes.length} bytes exceeds what the socket takes (${SOCKET_ROOM})`);
+          if (bytes.length) upload = host("http.upload", { upload, bytes });
+        }
+        if (this.state === 11) return;
+        request.upload = upload;
+        this.#start(request);
+      });
+      return;
+    }
+    // The bytes cross to Node in parts of ≤ BODY_PART bytes (then the request names the upload): a frame
+    // holding the whole body would be a copy the device never makes (its socket writes the caller's buffer).
+    if (d.body !== undefined) {
+      const bytes = toBytes(d.body);
+      if (bytes.length > SOCKET_ROOM) {
+        // Moddable's http.js writes a whole body in one socket.write: past the socket's send buffer that
+        // throws "can't write all data" in the socket callback (an XS abort on the device). Here the
+        // request fails instead, loudly, so a firmware that does it fails its tests.
+        const message = `can't write all data: a ${bytes.length}-byte request body in one socket write (a socket takes ${SOCKET_ROOM}; stream it with body: true)`;
+        Promise.resolve().then(() => { if (this.state !== 11) this.#call(Request.error, undefined, message); });
+        return;
+      }
+      if (bytes.length <= BODY_PART) request.body = bytes;
+      else {
+        let upload: number | undefined;
+        for (let at = 0; at < bytes.length; at += BODY_PART) upload = host("http.upload", { upload, bytes: bytes.subarray(at, at + BODY_PART) });
+        request.upload = upload;
+      }
+    }
+    this.#start(request);
+  }
+
+  #start(request: Record<string, unknown>): void {
+    const started = host("http.request", request);
     this.#id = started.id;
     // TLS runs in Node here, in XS on the device: hold what a SecureSocket holds while it is open
     // (measured in the simulator: ≈32 KB of chunks, ≈1,580 slots), so fixed-heap tests see it.

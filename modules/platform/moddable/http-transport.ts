@@ -107,7 +107,19 @@ export class ModdableHttpTransport implements HttpTransport {
       headers.push("Content-Length", body.length);
     }
     const dictionary: Any = { host: this.#o.host, port: this.#o.port, path: request.path, method: request.method, headers };
-    if (body) dictionary.body = toArrayBuffer(body);
+    // The body goes out in fragments the socket can take now (`body: true`, message 0): the SDK's http
+    // client writes a whole body in one socket.write, which throws "can't write all data" once the body
+    // does not fit the socket's send buffer (1,024 bytes on lin, seen in mcsim with a 1.1 KB
+    // oadrCreatePartyRegistration; lwIP's send buffer on the ESP32).
+    if (body) dictionary.body = true;
+    let sent = 0;
+    const fragment = (room: number): ArrayBuffer | undefined => {
+      if (!body || sent >= body.length) return undefined;
+      const n = Math.min(room > 0 ? room : 0, body.length - sent);
+      const piece = body.slice(sent, sent + n).buffer as ArrayBuffer;
+      sent += n;
+      return piece;
+    };
     if (this.#secure) {
       dictionary.Socket = SecureSocket;
       dictionary.secure = this.#secure;
@@ -184,8 +196,9 @@ export class ModdableHttpTransport implements HttpTransport {
       const reason = typeof etc === "string" ? etc : "connection failed";
       fail(new TransportError(classify(reason), reason));
     };
-    req.callback = function (this: Any, message: number, value?: Any, etc?: Any): void {
-      if (finished) return;
+    req.callback = function (this: Any, message: number, value?: Any, etc?: Any): ArrayBuffer | undefined {
+      if (finished) return undefined;
+      if (message === 0) return fragment(value); // requestFragment: value = bytes the socket takes now
       if (message === 4) {
         // a fragment: hand it over as it came
         const buffer = req.read(ArrayBuffer, value);
@@ -197,6 +210,7 @@ export class ModdableHttpTransport implements HttpTransport {
         finish();
         handler.onDone();
       } else if (message < 0) failed(etc);
+      return undefined;
     };
     timer = Timer.set(() => {
       timer = undefined;
