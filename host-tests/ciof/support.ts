@@ -135,14 +135,5 @@ export function collectLog(): { log: Log; lines: LogLine[] } {
   return { log, lines };
 }
 
-/** Seeded uniform random (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform random (mulberry32): the simulator's generator, one implementation. */
+export { seededRandom as seeded } from "../../hardware/sim/random.ts";

@@ -11,6 +11,7 @@ import type { SimEvent } from "../peers/vtn/messages.ts";
 import { VtnSimulator } from "../peers/vtn/server.ts";
 import { deviceConfig, KEY, terminalContracts, terminalData, terminalServices } from "../ciof/site.ts";
 import simBoard from "../../hardware/boards/sim";
+import { seededRandom as seeded } from "../../hardware/sim/random.ts";
 import { faultPki, type FaultPki } from "./pki-faults.ts";
 import { EVENTS, FIRMWARE, MINUTE, reportRequests, simEvent, WORKLOAD_MS, workloadStart } from "./workload.ts";
 import type { FaultDef, FaultContext, RunRecords, QueuedRecord } from "./types.ts";
@@ -24,17 +25,6 @@ type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 interface Pending { at: number; order: number; label: string; run: () => void | Promise<void> }
 
-/** Seeded PRNG (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stored keys and bytes per Preference domain (NVS entries cost 32 B plus the value in 32-byte spans). */
 export function storage(xs: XsHost): Record<string, { keys: number; bytes: number; nvsBytes: number }> {
