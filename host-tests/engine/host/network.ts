@@ -153,7 +153,9 @@ export class Network {
       "http.secure": (m) => { this.#secures.push(m.secure); return this.#secures.length - 1; },
       "http.upload": (m) => {
         const id = m.upload ?? ++this.#uploadIds;
-        this.#uploads.set(id, [...(this.#uploads.get(id) ?? []), Buffer.from(m.bytes)]);
+        let parts = this.#uploads.get(id);
+        if (!parts) this.#uploads.set(id, (parts = []));
+        parts.push(Buffer.from(m.bytes));
         return id;
       },
       "http.request": (m) => {
