@@ -641,11 +641,20 @@ export function encodeSignedObject(message: OadrMessage, sink: ByteSink, options
   w.flush();
 }
 
-/** The whole payload as one Uint8Array of exactly its size. Two passes (the first only counts), so the
- *  transient memory is the message plus the writer's buffer, not twice the message (pieces + joined). */
+/** The whole payload as one Uint8Array of exactly its size. A message that fits the writer's buffer
+ *  (an oadrPoll, most answers) is one flush: its copy is the result. A longer one takes a second pass
+ *  (the first only counts), so the transient memory is the message plus the writer's buffer, not twice
+ *  the message (pieces + joined). */
 export function encodeToBytes(message: OadrMessage, options: EncodeOptions = {}): Uint8Array {
   let total = 0;
-  encodeMessage(message, (bytes) => { total += bytes.length; }, options);
+  let pieces = 0;
+  let first: Uint8Array | undefined;
+  encodeMessage(message, (bytes) => {
+    if (pieces++ === 0) first = bytes.slice();
+    else first = undefined;
+    total += bytes.length;
+  }, options);
+  if (pieces === 1) return first!;
   const out = new Uint8Array(total);
   let at = 0;
   encodeMessage(message, (bytes) => {
