@@ -285,11 +285,13 @@ interface Trace {
   relays: { pin: number; level: number; at: number }[];
   final?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   mem: any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** host-tests/mcsim/tls-memory.ts readings: what SecureSocket costs the heap, per exchange. */
+  tls: any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   errors: string[];
 }
 
 function newTrace(): Trace {
-  return { relays: [], mem: [], errors: [] };
+  return { relays: [], mem: [], tls: [], errors: [] };
 }
 
 function readTrace(trace: Trace, line: string): void {
@@ -297,6 +299,7 @@ function readTrace(trace: Trace, line: string): void {
   if ((m = /^# relay (\d+) (\d) (\d+)$/.exec(line))) trace.relays.push({ pin: Number(m[1]), level: Number(m[2]), at: Number(m[3]) });
   else if (line.startsWith("# final ")) { try { trace.final = JSON.parse(line.slice(8)); } catch { /* reported as missing */ } }
   else if (line.startsWith("# mem ")) { try { trace.mem.push(JSON.parse(line.slice(6))); } catch { /* ignored */ } }
+  else if (line.startsWith("# tls-mem ")) { try { trace.tls.push(JSON.parse(line.slice(10))); } catch { /* ignored */ } }
   else if (/^\S+ E /.test(line) || /XS abort/.test(line)) trace.errors.push(line);
 }
 
@@ -439,6 +442,10 @@ async function main(): Promise<void> {
     failed += f;
     await peers.close();
     memorySummary("lin creation: growing heap", trace.mem);
+    for (const t of trace.tls) {
+      console.log(`# tls memory, ${t.exchange} (HTTP ${t.status}): peak +${t.peakChunks} B chunks, +${t.peakSlots} slots; ` +
+        `open (live) +${t.openChunks} B, +${t.openSlots} slots; after close +${t.closedChunks} B, +${t.closedSlots} slots (lin: 32-byte slots)`);
+    }
   }
 
   if (deviceHeap && runFor > 0) {

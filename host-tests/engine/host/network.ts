@@ -91,9 +91,18 @@ export class Network {
   sessionReuse = true;
   /** Cipher suites offered (OpenSSL names): the two OpenADR 2.0b suites, as the device's build. */
   ciphers = "ECDHE-ECDSA-AES128-SHA256:AES128-SHA256";
-  /** XS memory a secure request holds while open, standing in for the device's SecureSocket (TLS runs
-   *  in Node here). Measured in the Moddable simulator: ≈32 KB chunks, ≈1,580 slots. null: none. */
+  /** XS memory a secure request holds during its TLS handshake (from the request's start to its response
+   *  head), standing in for the device's SecureSocket (TLS runs in Node here): the handshake's peak,
+   *  ≈32 KB chunks and ≈1,580 slots in the Moddable simulator. null: no TLS memory at all (nor the two
+   *  below). */
   tlsBallast: { chunks: number; slots: number } | null = { chunks: 32_768, slots: 1_580 };
+  /** What the established session holds from the response head until the socket closes (record layer,
+   *  cipher state, the http Request): measured live in mcsim (host-tests/mcsim/tls-memory.ts, lin,
+   *  SDK 8.2: +2,400 to +2,784 B and +273 to +341 slots over three exchanges; the largest is kept). */
+  tlsSession: { chunks: number; slots: number } = { chunks: 2_784, slots: 341 };
+  /** Kept after the first secure exchange (ssl/cache's entry: session ID and master secret): measured
+   *  +336 B and +59 slots after the first exchange closed, in the same run. */
+  tlsCache: { chunks: number; slots: number } = { chunks: 336, slots: 59 };
   /** Check server certificate validity periods against the XS wall clock (ms since boot while it is
    *  not valid), as the SDK's CertificateManager does with Date.now(): before SNTP a device cannot
    *  verify a VTN. Off by default (Node checks against the real time either way). */
@@ -164,7 +173,8 @@ export class Network {
           m.body = Buffer.concat(this.#uploads.get(m.upload) ?? []);
           this.#uploads.delete(m.upload);
         }
-        return { id: this.#request(m), ballast: m.secure ? this.tlsBallast : null };
+        const tls = m.secure && this.tlsBallast;
+        return { id: this.#request(m), ballast: tls ? this.tlsBallast : null, session: tls ? this.tlsSession : null, cache: tls ? this.tlsCache : null };
       },
       "http.verdict": (m) => {
         const decide = this.#verdicts.get(m.id);
