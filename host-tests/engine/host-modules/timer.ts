@@ -2,11 +2,9 @@
 // timers fire one per turn in creation order (promise jobs run between), a repeating timer keeps its
 // phase (next = previous trigger + repeat), a one-shot timer is gone after its callback (even if the
 // callback rescheduled it without a repeat), and clear/schedule of a fired or cleared timer throws.
-import { clock, spendTime, timerAdd, timerRemove, timerSchedule, type TimerRecord } from "../xs/runtime";
+import { clock, spendTime, timerAdd, timerRemove, timerSchedule, TimerRecord } from "../xs/runtime";
 
-const records = new WeakMap<object, TimerRecord>();
-
-class TimerHandle {}
+type TimerHandle = TimerRecord;
 
 function toInt(n: unknown): number {
   const v = Number(n);
@@ -14,17 +12,14 @@ function toInt(n: unknown): number {
 }
 
 function recordOf(timer: unknown): TimerRecord {
-  const r = typeof timer === "object" && timer !== null ? records.get(timer) : undefined;
+  const r = timer instanceof TimerRecord ? timer : undefined;
   if (!r || r.dead) throw new TypeError("Timer: invalid timer (already fired or cleared)");
   return r;
 }
 
 function create(callback: (t: unknown) => void, interval: number, repeat: number): TimerHandle {
   if (typeof callback !== "function") throw new TypeError("Timer: callback is not a function");
-  const handle = new TimerHandle();
-  const record = timerAdd((h) => callback.call(globalThis, h), interval, repeat, handle);
-  records.set(handle, record);
-  return handle;
+  return timerAdd(callback, interval, repeat);
 }
 
 const Timer = Object.freeze({
@@ -47,7 +42,7 @@ const Timer = Object.freeze({
     if (typeof timer !== "object" || timer === null) return;
     const r = recordOf(timer);
     timerRemove(r.id);
-    r.dead = true;
+    r.kill();
   },
   /** Blocks: the virtual clock moves, no timer fires meanwhile. */
   delay(ms: number): void {

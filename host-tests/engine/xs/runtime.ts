@@ -170,23 +170,47 @@ Math.random = function random(): number {
 
 // ---------- timers (Moddable Timer semantics on the virtual monotonic clock) ----------
 
-export interface TimerRecord { id: number; when: number; interval: number; callback: (t: Any) => void; handle: Any; seq: number; firing?: boolean; rescheduled?: boolean; dead?: boolean; dormant?: boolean }
+// A timer is one object, which is also the handle Timer.set returns, and one Map entry: on the device a
+// timer is a host object (2 slots) whose callback and schedule live in native memory (modTimer.c), so the
+// XS-side bookkeeping here is kept as small as the model allows (≈10 slots a timer; it was ≈27 with a
+// separate handle, a WeakMap and a wrapper closure, which fixed-heap tests counted as firmware memory).
+const FIRING = 1, RESCHEDULED = 2, DEAD = 4, DORMANT = 8;
+export class TimerRecord {
+  when: number;
+  interval: number;
+  readonly callback: (t: Any) => void;
+  seq: number;
+  flags = 0;
+  readonly id: number;
+  constructor(id: number, when: number, interval: number, callback: (t: Any) => void, seq: number) {
+    this.when = when;
+    this.interval = interval;
+    this.callback = callback;
+    this.seq = seq;
+    this.id = id;
+  }
+  get dead(): boolean { return (this.flags & DEAD) !== 0; }
+  kill(): void { this.flags |= DEAD; }
+  get dormant(): boolean { return (this.flags & DORMANT) !== 0; }
+  set dormant(on: boolean) { this.flags = on ? this.flags | DORMANT : this.flags & ~DORMANT; }
+}
 const timers = new Map<number, TimerRecord>();
 let timerSeq = 0;
 let timerIds = 0;
 
-export function timerAdd(callback: (t: Any) => void, delay: number, interval: number, handle: Any): TimerRecord {
-  const record: TimerRecord = { id: ++timerIds, when: clock.ticks + Math.max(0, delay || 0), interval, callback, handle, seq: ++timerSeq };
+/** A new timer; the record is the handle its callback receives. */
+export function timerAdd(callback: (t: Any) => void, delay: number, interval: number): TimerRecord {
+  const record = new TimerRecord(++timerIds, clock.ticks + Math.max(0, delay || 0), interval, callback, ++timerSeq);
   timers.set(record.id, record);
   return record;
 }
 export function timerGet(id: number): TimerRecord | undefined { return timers.get(id); }
 export function timerSchedule(record: TimerRecord, delay: number, interval: number): void {
-  record.dormant = false;
+  record.flags &= ~DORMANT;
   record.when = clock.ticks + Math.max(0, delay || 0);
   record.interval = interval;
   record.seq = ++timerSeq;
-  if (record.firing) record.rescheduled = true;
+  if (record.flags & FIRING) record.flags |= RESCHEDULED;
   timers.set(record.id, record);
 }
 export function timerRemove(id: number): void { timers.delete(id); }
@@ -207,17 +231,16 @@ function fireOne(): boolean {
   // Moddable (modTimersExecute): trigger += repeat before the callback; a one-shot timer is removed
   // after its callback even if the callback rescheduled it without a repeat interval.
   t.when += t.interval;
-  t.firing = true;
+  t.flags |= FIRING;
   try {
-    t.callback(t.handle);
+    t.callback.call(globalThis, t);
   } finally {
-    t.firing = false;
     if (t.interval <= 0) {
-      if (t.rescheduled) print(`[timer] a one-shot timer rescheduled from its own callback without a repeat is dropped (as Moddable does)`);
+      if (t.flags & RESCHEDULED) print(`[timer] a one-shot timer rescheduled from its own callback without a repeat is dropped (as Moddable does)`);
       timers.delete(t.id);
-      t.dead = true;
+      t.flags |= DEAD;
     }
-    t.rescheduled = false;
+    t.flags &= ~(FIRING | RESCHEDULED);
   }
   return true;
 }
