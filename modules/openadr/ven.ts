@@ -828,11 +828,14 @@ export class Ven implements OverrideSink {
   }
 
   #updateReportJob(reportRequestID: string): Job {
-    let batch: ReturnType<Reports["batch"]>;
+    // Only the batch's ack and more wait for the reply: the report itself (its intervals and payloads,
+    // ≈270 slots for 6 rows) is garbage once encoded, and a TLS handshake may need that memory meanwhile.
+    let batch: { ack(): void; more(): boolean } | undefined;
     const job = this.#job("EiReport", () => {
-      batch = this.#reports.batch(reportRequestID);
-      if (!batch) throw new Error(`nothing buffered for ${reportRequestID}`);
-      return { type: "oadrUpdateReport", requestID: this.#newID(), oadrReport: [batch.report], venID: this.#venID() };
+      const b = this.#reports.batch(reportRequestID);
+      if (!b) throw new Error(`nothing buffered for ${reportRequestID}`);
+      batch = { ack: b.ack, more: b.more };
+      return { type: "oadrUpdateReport", requestID: this.#newID(), oadrReport: [b.report], venID: this.#venID() };
     }, (reply) => {
       if (reply.type === "oadrUpdatedReport" && reply.eiResponse.responseCode === "200") {
         batch?.ack();
