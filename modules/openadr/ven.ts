@@ -853,22 +853,9 @@ export class Ven implements OverrideSink {
   // ---- helpers ---------------------------------------------------------------------------------
 
   #job(service: Service, build: () => VenMessage, reply?: (payload: DecodedPayload, events: OadrEvent[]) => void, attempts?: number): InternalJob {
-    let kind = "";
-    const job: InternalJob = {
-      service,
-      get kind() {
-        return kind;
-      },
-      build: () => {
-        const m = build();
-        kind = m.type;
-        return m;
-      },
-    };
-    if (attempts !== undefined) job.attempts = attempts;
-    if (reply) job.reply = reply;
-    return job;
+    return new VenJob(service, build, reply, attempts);
   }
+
 
   #venID(): string {
     return this.#registration?.venID ?? "";
@@ -905,4 +892,28 @@ interface InternalJob extends Job {
   attempts?: number;
   reply?: (payload: DecodedPayload, events: OadrEvent[]) => void;
   reportRequestID?: string;
+}
+
+/** A queued message: one object and the closures its caller gives (an object literal with a getter and a
+ *  wrapping closure cost ≈20 slots more a job, and a 30-minute boundary queues three reports at once). */
+class VenJob implements InternalJob {
+  kind = "";
+  readonly service: Service;
+  readonly #make: () => VenMessage;
+  // set only when given (a property costs a slot)
+  declare reportRequestID?: string;
+  declare readonly reply?: (payload: DecodedPayload, events: OadrEvent[]) => void;
+  declare readonly attempts?: number;
+  constructor(service: Service, make: () => VenMessage, reply?: (payload: DecodedPayload, events: OadrEvent[]) => void, attempts?: number) {
+    this.service = service;
+    this.#make = make;
+    if (reply) (this as { reply?: unknown }).reply = reply;
+    if (attempts !== undefined) (this as { attempts?: number }).attempts = attempts;
+  }
+
+  build(): VenMessage {
+    const m = this.#make();
+    this.kind = m.type;
+    return m;
+  }
 }
