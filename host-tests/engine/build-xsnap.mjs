@@ -37,6 +37,23 @@ const EDITS = [
 txSize gxEngineChunksLimit = 0;
 txSize gxEngineHeapLimit = 0;
 txSlot* gxEngineStackPeak = NULL;
+/* device-equivalent stack depth: counted from where a device would enter JavaScript (gxEngineStackBase,
+   set by the engine's runtime around timer callbacks, host events and calls; NULL: the stack's top),
+   plus the idle depth (XS's intrinsics, on a device's stack too); frames while gxEngineStackPause > 0
+   (the engine's bridge to Node, native on a device) are not counted */
+txSlot* gxEngineStackBase = NULL;
+int gxEngineStackPause = 0;
+long gxEngineStackIdle = -1;
+long gxEngineDepthPeak = 0;
+/* XS_ENGINE_STACK_TRACE=<n>: every new device-equivalent peak above n prints its frames (stderr) */
+long gxEngineStackTrace = 0;
+extern void fxEngineFrames(txMachine* the, const char* what);
+void fxEngineStackPeakHook(txMachine* the, long depth)
+{
+	char what[48];
+	snprintf(what, sizeof(what), "device stack peak %ld", depth);
+	fxEngineFrames(the, what);
+}
 static txSize gxEngineBaseChunks = 0;
 static txSize gxEngineBaseSlots = 0;
 static void fxEngineCheckChunks(txMachine* the, txSize size)
@@ -54,8 +71,12 @@ void fxEngineResetPeak(txMachine* the)
 	the->peakChunksSize = the->currentChunksSize;
 	the->peakHeapCount = the->currentHeapCount;
 	gxEngineStackPeak = the->stack;
+	if (gxEngineStackIdle < 0)
+		gxEngineStackIdle = (long)(the->stackTop - the->stack);
+	gxEngineDepthPeak = 0;
 }
-/* chunks in use, slots in use, peak chunks, peak slots (relative to the baseline), peak stack slots */
+/* chunks in use, slots in use, peak chunks, peak slots (relative to the baseline), peak stack slots,
+   device-equivalent peak stack slots */
 void fxEngineCounters(txMachine* the, long* values)
 {
 	values[0] = (long)the->currentChunksSize - (long)gxEngineBaseChunks;
@@ -63,6 +84,17 @@ void fxEngineCounters(txMachine* the, long* values)
 	values[2] = (long)the->peakChunksSize - (long)gxEngineBaseChunks;
 	values[3] = (long)the->peakHeapCount - (long)gxEngineBaseSlots;
 	values[4] = (long)(the->stackTop - (gxEngineStackPeak ? gxEngineStackPeak : the->stack));
+	values[5] = gxEngineDepthPeak;
+}
+/* xsStack(op): 1 = a device would enter JavaScript here (base = this frame), 0 = clear the base,
+   2 = pause counting (bridge to Node), 3 = resume; returns the base state before (1 set, 0 not) */
+void fxEngineStackOp(txMachine* the, int op, int* was)
+{
+	*was = gxEngineStackBase ? 1 : 0;
+	if (op == 1) gxEngineStackBase = the->stack;
+	else if (op == 0) gxEngineStackBase = NULL;
+	else if (op == 2) gxEngineStackPause++;
+	else if (op == 3 && gxEngineStackPause > 0) gxEngineStackPause--;
 }
 /* collect, take the baseline, cap the heap at baseline + budget when fixed */
 void fxEngineFixHeap(txMachine* the, long budgetChunks, long budgetSlots, int fixed, long* base)
@@ -124,7 +156,14 @@ void fxEngineFixHeap(txMachine* the, long budgetChunks, long budgetSlots, int fi
     file: "moddable/xs/sources/xsRun.c",
     find: `#include "xsAll.h"`,
     replace: `#include "xsAll.h"
-extern txSlot* gxEngineStackPeak;`,
+extern txSlot* gxEngineStackPeak;
+extern txSlot* gxEngineStackBase;
+extern int gxEngineStackPause;
+extern long gxEngineStackIdle;
+extern long gxEngineDepthPeak;
+extern long gxEngineStackTrace;
+extern void fxEngineStackPeakHook(txMachine* the, long depth);
+#define mxEngineDepth(S) (gxEngineStackBase ? gxEngineStackIdle + (long)(gxEngineStackBase - (S)) : (long)(the->stackTop - (S)))`,
   },
   {
     file: "moddable/xs/sources/xsRun.c",
@@ -135,14 +174,24 @@ extern txSlot* gxEngineStackPeak;`,
     replace: `		fxAbort(the, XS_STACK_OVERFLOW_EXIT); \\
 	} \\
 	mxStack -= _COUNT; \\
-	if (mxStack < gxEngineStackPeak) gxEngineStackPeak = mxStack
+	if (mxStack < gxEngineStackPeak) gxEngineStackPeak = mxStack; \\
+	if (!gxEngineStackPause && (mxEngineDepth(mxStack) > gxEngineDepthPeak)) { \\
+		gxEngineDepthPeak = mxEngineDepth(mxStack); \\
+		if (gxEngineStackTrace && (gxEngineDepthPeak > gxEngineStackTrace)) { mxSaveState; fxEngineStackPeakHook(the, gxEngineDepthPeak); } \\
+	}
 #else`,
   },
   {
     file: "moddable/xs/sources/xsAPI.c",
     find: `#include "xsAll.h"`,
     replace: `#include "xsAll.h"
-extern txSlot* gxEngineStackPeak;`,
+extern txSlot* gxEngineStackPeak;
+extern txSlot* gxEngineStackBase;
+extern int gxEngineStackPause;
+extern long gxEngineStackIdle;
+extern long gxEngineDepthPeak;
+extern long gxEngineStackTrace;
+extern void fxEngineStackPeakHook(txMachine* the, long depth);`,
   },
   {
     file: "moddable/xs/sources/xsAPI.c",
@@ -150,6 +199,13 @@ extern txSlot* gxEngineStackPeak;`,
 	if (theCount < 0) {`,
     replace: `	txSlot* aStack = the->stack + theCount;
 	if (aStack < gxEngineStackPeak) gxEngineStackPeak = aStack;
+	if (!gxEngineStackPause) {
+		long depth = gxEngineStackBase ? gxEngineStackIdle + (long)(gxEngineStackBase - aStack) : (long)(the->stackTop - aStack);
+		if (depth > gxEngineDepthPeak) {
+			gxEngineDepthPeak = depth;
+			if (gxEngineStackTrace && (depth > gxEngineStackTrace)) fxEngineStackPeakHook(the, depth);
+		}
+	}
 	if (theCount < 0) {`,
   },
   // ---------- xsnap-worker.c: flags, host functions, meter fields, P command ----------
@@ -160,6 +216,8 @@ extern txSlot* gxEngineStackPeak;`,
 /* xs-engine (implemented in xsMemory.c) */
 extern void fxEngineResetPeak(xsMachine* the);
 extern void fxEngineCounters(xsMachine* the, long* values);
+extern void fxEngineStackOp(xsMachine* the, int op, int* was);
+extern long gxEngineStackTrace;
 extern void fxEngineFixHeap(xsMachine* the, long budgetChunks, long budgetSlots, int fixed, long* base);
 static long gxEngineBudgetChunks = 0;
 static long gxEngineBudgetSlots = 0;
@@ -167,14 +225,20 @@ static long gxEngineStack = 0;
 static int gxEngineFixed = 0;
 static void xs_engine_peak(xsMachine* the)
 {
-	long values[5];
+	long values[6];
 	int i;
 	fxEngineCounters(the, values);
 	if ((xsToInteger(xsArgc) > 0) && xsTest(xsArg(0)))
 		fxEngineResetPeak(the);
-	xsResult = xsNewArray(5);
-	for (i = 0; i < 5; i++)
+	xsResult = xsNewArray(6);
+	for (i = 0; i < 6; i++)
 		xsSetAt(xsResult, xsInteger(i), xsNumber((double)values[i]));
+}
+static void xs_engine_stack(xsMachine* the)
+{
+	int was = 0;
+	fxEngineStackOp(the, xsToInteger(xsArg(0)), &was);
+	xsResult = xsInteger(was);
 }
 static void xs_engine_fix_heap(xsMachine* the)
 {
@@ -207,7 +271,9 @@ static void xs_engine_fix_heap(xsMachine* the)
     find: "	xsCreation* creation = &_creation;",
     replace: `	xsCreation* creation = &_creation;
 	if (gxEngineStack > 0)
-		_creation.stackCount = (xsIntegerValue)gxEngineStack;`,
+		_creation.stackCount = (xsIntegerValue)gxEngineStack;
+	if (getenv("XS_ENGINE_STACK_TRACE"))
+		gxEngineStackTrace = atol(getenv("XS_ENGINE_STACK_TRACE"));`,
   },
   {
     file: "xsnap-native/xsnap/sources/xsnap-worker.c",
@@ -222,26 +288,28 @@ static void xs_engine_fix_heap(xsMachine* the)
 	xsResult = xsNewHostFunction(xs_engine_peak, 1);
 	xsDefine(xsGlobal, xsID("xsPeak"), xsResult, xsDontEnum);
 	xsResult = xsNewHostFunction(xs_engine_fix_heap, 0);
-	xsDefine(xsGlobal, xsID("xsFixHeap"), xsResult, xsDontEnum);`,
+	xsDefine(xsGlobal, xsID("xsFixHeap"), xsResult, xsDontEnum);
+	xsResult = xsNewHostFunction(xs_engine_stack, 1);
+	xsDefine(xsGlobal, xsID("xsStack"), xsResult, xsDontEnum);`,
   },
   {
     file: "xsnap-native/xsnap/sources/xsnap-worker.c",
     find: `				  "\\"allocate\\":%u,"`,
     replace: `				  "\\"allocate\\":%u,"
-				  "\\"chunksInUse\\":%ld,\\"slotsInUse\\":%ld,\\"peakChunks\\":%ld,\\"peakSlots\\":%ld,\\"peakStack\\":%ld,\\"fixed\\":%d,"`,
+				  "\\"chunksInUse\\":%ld,\\"slotsInUse\\":%ld,\\"peakChunks\\":%ld,\\"peakSlots\\":%ld,\\"peakStack\\":%ld,\\"peakStackDevice\\":%ld,\\"fixed\\":%d,"`,
   },
   {
     file: "xsnap-native/xsnap/sources/xsnap-worker.c",
     find: `			 meterIndex, the->allocatedSpace, tsbuf);`,
     replace: `			 meterIndex, the->allocatedSpace,
-			 counters[0], counters[1], counters[2], counters[3], counters[4], gxEngineFixed,
+			 counters[0], counters[1], counters[2], counters[3], counters[4], counters[5], gxEngineFixed,
 			 tsbuf);`,
   },
   {
     file: "xsnap-native/xsnap/sources/xsnap-worker.c",
     find: `	char numeral64[] = "12345678901234567890"; // big enough for 64bit numeral`,
     replace: `	char numeral64[] = "12345678901234567890"; // big enough for 64bit numeral
-	long counters[5];
+	long counters[6];
 	fxEngineCounters(the, counters);`,
   },
   {
@@ -264,7 +332,7 @@ static void xs_engine_fix_heap(xsMachine* the)
     find: `void fxAbort(txMachine* the, int status)
 {
 	switch (status) {`,
-    replace: `static void fxEngineFrames(txMachine* the, const char* what)
+    replace: `void fxEngineFrames(txMachine* the, const char* what)
 {
 	/* xs-engine: one line, innermost frame first, so a fixed-heap or stack failure says where it happened */
 	char name[128];

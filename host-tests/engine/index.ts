@@ -56,7 +56,12 @@ export interface XsMeter {
   /** Peaks during the call (reset just before the function runs; patched worker; 0 on the stock worker). */
   peakChunks: number;
   peakSlots: number;
+  /** Stack high-water in slots from the stack's top, every frame counted (the engine's dispatch too). */
   peakStack: number;
+  /** The same counted as a device would: from where native code enters JavaScript (timer callbacks, host
+   *  events, called functions), without the engine's dispatch and its bridge to Node, plus XS's
+   *  intrinsics (on the device's stack too). */
+  peakStackDevice: number;
   /** In use when the call settled. */
   chunksInUse: number;
   slotsInUse: number;
@@ -66,7 +71,7 @@ export interface XsMeter {
   wallMs: number;
 }
 
-export interface PeakReport { chunksInUse: number; slotsInUse: number; peakChunks: number; peakSlots: number; peakStack: number; peakBytes: number }
+export interface PeakReport { chunksInUse: number; slotsInUse: number; peakChunks: number; peakSlots: number; peakStack: number; peakStackDevice: number; peakBytes: number }
 
 const DEFAULT_START = Date.UTC(2026, 10, 22, 0, 0, 0);
 const SLOT_BYTES = 32;
@@ -316,7 +321,7 @@ export class XsHost {
           const m = done.meter;
           meter = {
             compute: m.compute, allocate: reply.meter.allocate, currentHeapCount: reply.meter.currentHeapCount,
-            peakChunks: m.peakChunks, peakSlots: m.peakSlots, peakStack: m.peakStack,
+            peakChunks: m.peakChunks, peakSlots: m.peakSlots, peakStack: m.peakStack, peakStackDevice: m.peakStackDevice ?? m.peakStack,
             chunksInUse: m.chunksInUse, slotsInUse: m.slotsInUse,
             peakBytes: m.peakChunks + m.peakSlots * SLOT_BYTES, wallMs: m.wallMs,
           };
@@ -393,8 +398,8 @@ export class XsHost {
   async peak(reset = false): Promise<PeakReport> {
     const { id, promise } = this.#startCall("", [], false);
     await this.#exclusive(() => this.#command({ op: "peak", id, reset }));
-    const [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack] = (await promise).value as number[];
-    return { chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack, peakBytes: peakChunks + peakSlots * SLOT_BYTES };
+    const [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack, peakStackDevice] = (await promise).value as number[];
+    return { chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack, peakStackDevice: peakStackDevice ?? peakStack, peakBytes: peakChunks + peakSlots * SLOT_BYTES };
   }
 
   // ---------- event loop ----------

@@ -27,7 +27,7 @@ export async function start(entry: string, options: Partial<XsHostOptions> = {})
         const t0 = performance.now();
         const result = await call(name, ...args);
         const wallMs = performance.now() - t0;
-        return { result, meter: { compute: 0, allocate: 0, currentHeapCount: 0, peakChunks: 0, peakSlots: 0, peakStack: 0, chunksInUse: 0, slotsInUse: 0, peakBytes: 0, wallMs } };
+        return { result, meter: { compute: 0, allocate: 0, currentHeapCount: 0, peakChunks: 0, peakSlots: 0, peakStack: 0, peakStackDevice: 0, chunksInUse: 0, slotsInUse: 0, peakBytes: 0, wallMs } };
       },
       async close() { /* nothing */ },
     };

@@ -115,7 +115,7 @@ export interface SimRecords {
   site: Any;
   /** Memory: peaks of the engine counters (host slot size) and the largest live heap sampled after a
    *  collection between steps (every simulated minute). */
-  heap: { profile: string; peakChunks: number; peakSlots: number; peakStack: number; liveChunks: number; liveSlots: number; error?: string };
+  heap: { profile: string; peakChunks: number; peakSlots: number; peakStack: number; peakStackDevice: number; liveChunks: number; liveSlots: number; error?: string };
   wallSeconds: number;
   vtn?: VtnSimulator;
   terminal?: CiofTerminal;
@@ -161,7 +161,7 @@ export async function runSimulation(o: SimOptions): Promise<SimRecords> {
   const records: SimRecords = {
     scenario: s, mode: external ? "external" : "builtin", startMs, endMs, bootMs: startMs, config: {},
     messages: [], relayWrites: [], samples: [], eventVersions: [], actions: [], firmwareLog: [], finalStatus: null, site: null,
-    heap: { profile: profileName(o.heap), peakChunks: 0, peakSlots: 0, peakStack: 0, liveChunks: 0, liveSlots: 0 },
+    heap: { profile: profileName(o.heap), peakChunks: 0, peakSlots: 0, peakStack: 0, peakStackDevice: 0, liveChunks: 0, liveSlots: 0 },
     wallSeconds: 0, xsErrors: [],
   };
 
@@ -346,6 +346,7 @@ export async function runSimulation(o: SimOptions): Promise<SimRecords> {
       heap.peakChunks = Math.max(heap.peakChunks, p.peakChunks);
       heap.peakSlots = Math.max(heap.peakSlots, p.peakSlots);
       heap.peakStack = Math.max(heap.peakStack, p.peakStack);
+      heap.peakStackDevice = Math.max(heap.peakStackDevice, p.peakStackDevice);
       const { meter } = await host.callMetered("live");
       o.onHeap?.(host.now, { chunks: meter.chunksInUse, slots: meter.slotsInUse }, p);
       if (meter.chunksInUse + meter.slotsInUse * 16 > heap.liveChunks + heap.liveSlots * 16) {

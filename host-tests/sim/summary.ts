@@ -87,7 +87,7 @@ export interface Summary {
   } | null;
   /** Largest live XS heap (after a collection, sampled every simulated minute): chunks + slots × 16 (ESP32 slot size). */
   peak_heap_bytes: number;
-  heap: { profile: string; live_chunks: number; live_slots: number; peak_stack_slots: number; peak_chunks_with_garbage: number; peak_slots_with_garbage: number; error?: string };
+  heap: { profile: string; live_chunks: number; live_slots: number; peak_stack_slots: number; peak_stack_slots_host: number; peak_chunks_with_garbage: number; peak_slots_with_garbage: number; error?: string };
   energy: { site_truth_kvah: number | null; metered_kvah: number | null };
   events: EventOutcome[];
   violations: Violation[];
@@ -423,7 +423,7 @@ export async function summarize(records: SimRecords, analysis = analyze(records)
     ciof,
     peak_heap_bytes: heap.liveChunks + heap.liveSlots * 16,
     heap: {
-      profile: heap.profile, live_chunks: heap.liveChunks, live_slots: heap.liveSlots, peak_stack_slots: heap.peakStack,
+      profile: heap.profile, live_chunks: heap.liveChunks, live_slots: heap.liveSlots, peak_stack_slots: heap.peakStackDevice, peak_stack_slots_host: heap.peakStack,
       peak_chunks_with_garbage: heap.peakChunks, peak_slots_with_garbage: heap.peakSlots, ...(heap.error ? { error: heap.error } : {}),
     },
     energy: { site_truth_kvah: records.site ? Math.round(records.site.truthKVAh * 1000) / 1000 : null, metered_kvah: records.finalStatus ? Math.round(records.finalStatus.meter.energyWh) / 1000 : null },
@@ -443,7 +443,7 @@ export async function summarize(records: SimRecords, analysis = analyze(records)
     "ciof.records_duplicated = 0": ciof === null || ciof.records_duplicated === 0,
     "no XS errors": records.xsErrors.length === 0 && !summary.aborted,
   };
-  if (heap.profile === "esp32") summary.checks["stack ≤ 512 slots (ESP32)"] = heap.peakStack <= 512;
+  if (heap.profile === "esp32") summary.checks["stack ≤ 512 slots (ESP32)"] = heap.peakStackDevice <= 512;
   summary.pass = Object.values(summary.checks).every(Boolean);
   return summary;
 }

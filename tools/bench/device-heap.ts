@@ -1,6 +1,7 @@
 // Bench section "device_heap": does the complete firmware (main.ts on XS) fit the ESP32 board targets'
 // fixed heap — 78,848 B of chunks, 4,928 slots, 512 stack slots — while leaving a TLS handshake's
-// reserve free (the engine holds ≈32 KB of chunks and ≈1,580 slots while a TLS request is open), and
+// reserve free (the engine holds ≈32 KB of chunks and ≈1,580 slots from a TLS request's start to its
+// response head, then the established session's 2,784 B and 341 slots until it closes), and
 // with how much to spare. Keys:
 //   fits                              the default scenario (24 h) completes on that heap with the TLS reserve, stack ≤ 512
 //   chunk_headroom_bytes              78,848 − the smallest chunk budget the scenario runs in (TLS reserve held; < 0: over)

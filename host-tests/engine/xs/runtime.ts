@@ -9,6 +9,13 @@ const hostIssue: (buffer: ArrayBuffer) => ArrayBuffer = g.issueCommand;
 const hostPrint: (...args: unknown[]) => void = g.print;
 const hostResetMeter: ((limit: number, index: number) => number) | undefined = g.resetMeter;
 const hostPeak: ((reset?: boolean) => number[]) | undefined = g.xsPeak; // patched worker only
+// Device-equivalent stack count (patched worker): 1 = a device would enter JavaScript here (a timer
+// callback, a host event's handler, a called function: native code calls them on the device), 0 = left;
+// 2/3 = pause/resume counting (the bridge to Node, native on the device).
+const hostStack: (op: number) => number = g.xsStack ?? (() => 0);
+/** A host module standing in for a native function: its callees are not counted (see hostStack). */
+export function nativeBegin(): void { hostStack(2); }
+export function nativeEnd(): void { hostStack(3); }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -87,7 +94,13 @@ export function encodeFrame(value: Any): ArrayBuffer {
 
 /** Synchronous request to the Node host (XS blocks until Node answers). Throws what the host throws. */
 export function host(op: string, args?: Any): Any {
-  const reply = decodeFrame(hostIssue(encodeFrame({ op, ...args })));
+  hostStack(2);
+  let reply: Any;
+  try {
+    reply = decodeFrame(hostIssue(encodeFrame({ op, ...args })));
+  } finally {
+    hostStack(3);
+  }
   if (reply.error) {
     const e = new Error(reply.error.message);
     if (reply.error.name) e.name = reply.error.name;
@@ -124,9 +137,10 @@ export function meterNow(): number {
   return m;
 }
 
-/** [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack] from the patched worker, or zeros. */
+/** [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack, peakStackDevice] from the patched worker,
+ *  or zeros. */
 export function memory(reset = false): number[] {
-  return hostPeak ? hostPeak(reset) : [0, 0, 0, 0, 0];
+  return hostPeak ? hostPeak(reset) : [0, 0, 0, 0, 0, 0];
 }
 
 // ---------- virtual clock ----------
@@ -233,8 +247,10 @@ function fireOne(): boolean {
   t.when += t.interval;
   t.flags |= FIRING;
   try {
+    hostStack(1);
     t.callback.call(globalThis, t);
   } finally {
+    hostStack(0);
     if (t.interval <= 0) {
       if (t.flags & RESCHEDULED) print(`[timer] a one-shot timer rescheduled from its own callback without a repeat is dropped (as Moddable does)`);
       timers.delete(t.id);
@@ -286,14 +302,16 @@ function startCall(id: number, name: string, args: Any[], metered: boolean): voi
     if (metered) {
       const compute = meterNow() - m0;
       const wallMs = perf.now() - t0;
-      const [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack] = memory(false);
+      const [chunksInUse, slotsInUse, peakChunks, peakSlots, peakStack, peakStackDevice] = memory(false);
       // peaks: growth over what was in use when the call started (after a collection)
-      record.meter = { compute, wallMs, chunksInUse, slotsInUse, peakChunks: peakChunks - start[0], peakSlots: peakSlots - start[1], peakStack };
+      record.meter = { compute, wallMs, chunksInUse, slotsInUse, peakChunks: peakChunks - start[0], peakSlots: peakSlots - start[1], peakStack, peakStackDevice };
     }
     settled.push(record);
   };
   try {
-    const r = fn(...args);
+    hostStack(1);
+    let r: Any;
+    try { r = fn(...args); } finally { hostStack(0); }
     if (r !== null && typeof r === "object" && typeof r.then === "function") {
       r.then((v: Any) => finish(true, v), (e: Any) => finish(false, e));
     } else {
@@ -343,7 +361,10 @@ g.handleCommand = function handleCommand(buffer: ArrayBuffer): Any {
       break;
     case "event": {
       const handler = eventHandlers.get(message.kind);
-      if (handler) guard(`${message.kind} event`, () => handler(message.event));
+      if (handler) guard(`${message.kind} event`, () => {
+        hostStack(1);
+        try { handler(message.event); } finally { hostStack(0); }
+      });
       break;
     }
     case "clock":
