@@ -122,6 +122,7 @@ export class Firmware {
   #health = "";
   #started = false;
   #closed = false;
+  #producePending = false;
 
   constructor(options: FirmwareOptions) {
     const { config, platform, target } = options;
@@ -151,7 +152,7 @@ export class Firmware {
       adc: board.adc, ct: board.ct, voltage: board.voltage, nominalVolts: board.mains.nominalVolts, frequencyHz: board.mains.frequencyHz,
       windowCapacity: sampler.capacity, intervalMs: config.meteringInterval, utcOffsetMinutes: offsetMinutes,
       onReading: (reading) => this.#onReading(reading),
-      onSlot: () => this.ciof?.produce(),
+      onSlot: () => this.#produceSoon(),
       onHealth: (health) => this.#onHealth(health),
     });
 
@@ -210,7 +211,7 @@ export class Firmware {
     });
 
     // ---- DR ledger ----
-    this.ledger = new DrLedger({ clock, log, store: platform.store("dr"), signals: this.ven.signals, onRecord: () => this.ciof?.produce() });
+    this.ledger = new DrLedger({ clock, log, store: platform.store("dr"), signals: this.ven.signals, onRecord: () => this.#produceSoon() });
 
     // ---- CIOF controller (only when the site has one) ----
     if (config.ciofURL !== "" && config.ciofKey !== "" && config.ciof) {
@@ -246,6 +247,19 @@ export class Firmware {
     const l = board.statusLed;
     this.led = l ? new StatusLed({ output: new Led({ output: { io: target.digital, pin: l.pin }, activeLow: l.activeLow }), scheduler }) : undefined;
     this.led?.set("offline");
+  }
+
+  /** A closed energy slot or DR record reaches the CIOF controller from a promise job of its own, not at
+   *  the bottom of the metering callback that closed it (timer → metering → ledger → CIOF → outbox →
+   *  storage was the deepest stack path of the firmware, over the ESP32's 512 slots on the host engine).
+   *  Same instant, one produce for a slot boundary that closes both. */
+  #produceSoon(): void {
+    if (this.#producePending || !this.ciof) return;
+    this.#producePending = true;
+    Promise.resolve().then(() => {
+      this.#producePending = false;
+      this.ciof?.produce();
+    });
   }
 
   /** Starts every part: control takes the relays over (after its boot delay), metering samples, the
