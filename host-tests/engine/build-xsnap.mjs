@@ -27,6 +27,15 @@ const pkgDir = path.join(root, "node_modules/@agoric/xsnap");
 const out = path.join(root, "node_modules/.xs-engine");
 const started = Date.now();
 
+// The stack counters (xsMemory.c) as the run loop (xsRun.c) and the overflow check (xsAPI.c) see them.
+const STACK_EXTERNS = `extern txSlot* gxEngineStackPeak;
+extern txSlot* gxEngineStackBase;
+extern int gxEngineStackPause;
+extern long gxEngineStackIdle;
+extern long gxEngineDepthPeak;
+extern long gxEngineStackTrace;
+extern void fxEngineStackPeakHook(txMachine* the, long depth);`;
+
 const EDITS = [
   // ---------- xsMemory.c: caps and stack high-water ----------
   {
@@ -156,13 +165,7 @@ void fxEngineFixHeap(txMachine* the, long budgetChunks, long budgetSlots, int fi
     file: "moddable/xs/sources/xsRun.c",
     find: `#include "xsAll.h"`,
     replace: `#include "xsAll.h"
-extern txSlot* gxEngineStackPeak;
-extern txSlot* gxEngineStackBase;
-extern int gxEngineStackPause;
-extern long gxEngineStackIdle;
-extern long gxEngineDepthPeak;
-extern long gxEngineStackTrace;
-extern void fxEngineStackPeakHook(txMachine* the, long depth);
+${STACK_EXTERNS}
 #define mxEngineDepth(S) (gxEngineStackBase ? gxEngineStackIdle + (long)(gxEngineStackBase - (S)) : (long)(the->stackTop - (S)))`,
   },
   {
@@ -185,13 +188,7 @@ extern void fxEngineStackPeakHook(txMachine* the, long depth);
     file: "moddable/xs/sources/xsAPI.c",
     find: `#include "xsAll.h"`,
     replace: `#include "xsAll.h"
-extern txSlot* gxEngineStackPeak;
-extern txSlot* gxEngineStackBase;
-extern int gxEngineStackPause;
-extern long gxEngineStackIdle;
-extern long gxEngineDepthPeak;
-extern long gxEngineStackTrace;
-extern void fxEngineStackPeakHook(txMachine* the, long depth);`,
+${STACK_EXTERNS}`,
   },
   {
     file: "moddable/xs/sources/xsAPI.c",
