@@ -76,12 +76,13 @@ interface RequestRecord {
   created: number;
 }
 
-/** Fixed-capacity ring of rows [dtstart, duration, v1 … vn] with sequence numbers. */
+/** Fixed-capacity ring of rows [dtstart, duration, v1 … vn] with sequence numbers. Rows are only
+ *  added at the end and dropped at the front, so their sequence numbers are consecutive: row k (0 =
+ *  oldest) is nextSeq − count + k, and no per-row copy is kept (a Float64 per row: 400 B a ring). */
 class RowRing {
   readonly stride: number;
   readonly capacity: number;
   readonly rows: Float64Array;
-  readonly seqs: Float64Array;
   start = 0;
   count = 0;
   nextSeq = 1;
@@ -91,7 +92,6 @@ class RowRing {
     this.stride = 2 + points;
     this.capacity = capacity;
     this.rows = new Float64Array(capacity * this.stride);
-    this.seqs = new Float64Array(capacity);
   }
 
   push(t: number, duration: number, values: ArrayLike<number>): void {
@@ -105,7 +105,7 @@ class RowRing {
     this.rows[base] = t;
     this.rows[base + 1] = duration;
     for (let i = 0; i < this.stride - 2; i++) this.rows[base + 2 + i] = values[i]!;
-    this.seqs[index] = this.nextSeq++;
+    this.nextSeq++;
     this.count++;
   }
 
@@ -115,12 +115,12 @@ class RowRing {
   }
 
   seqAt(k: number): number {
-    return this.seqs[(this.start + k) % this.capacity]!;
+    return this.nextSeq - this.count + k;
   }
 
   /** Drops rows up to and including sequence `seq`. */
   ackThrough(seq: number): void {
-    while (this.count > 0 && this.seqs[this.start]! <= seq) {
+    while (this.count > 0 && this.nextSeq - this.count <= seq) {
       this.start = (this.start + 1) % this.capacity;
       this.count--;
     }
