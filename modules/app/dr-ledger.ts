@@ -69,7 +69,7 @@ export class DrLedger implements DrRecordSource {
   #tracked: Tracked[] = [];
   #relays = new Map<string, { loadOn: boolean; eventID: string | undefined }>();
   // per-minute kW sums for the baseline
-  #minute = new Float64Array(BUCKETS).fill(-1);
+  #minute = new Int32Array(BUCKETS).fill(-1); // minute numbers (wall ms / 60,000): integers, < 2^31 until the year 6053
   #sum = new Float64Array(BUCKETS);
   #count = new Uint16Array(BUCKETS);
   #nextCheck = 0;
