@@ -182,7 +182,10 @@ export class Outbox {
 
   #meta!: Meta;
   #loaded = false;
-  #tailLines: string[] = [];
+  /** The tail segment's lines; undefined once every record in it was delivered (the queue is empty):
+   *  they are then only needed to rewrite the segment at the next enqueue, which reads them back from
+   *  the store, so the device does not hold up to a segment of delivered records between enqueues. */
+  #tailLines: string[] | undefined = [];
   #tailBytes = 0;
   #headLines: string[] = [];
   #count = 0;
@@ -264,14 +267,14 @@ export class Outbox {
     }
     // coalesced rows past the committed count
     if (meta.tn > 0) {
-      const last = this.#parse(this.#tailLines[meta.tn - 1]);
+      const last = this.#parse(this.#tailLines![meta.tn - 1]);
       if (last && last.k === "m" && last.r.length > meta.tr && meta.tr > 0) {
         last.r = last.r.slice(0, meta.tr);
-        this.#tailLines[meta.tn - 1] = seal(JSON.stringify(last));
+        this.#tailLines![meta.tn - 1] = seal(JSON.stringify(last));
         rolledBack++;
       }
     }
-    this.#tailBytes = this.#segmentBytesOf(meta.ser, this.#tailLines);
+    this.#tailBytes = this.#segmentBytesOf(meta.ser, this.#tailLines!);
     // head: skip damaged or stale segments between head and tail
     while (meta.hs !== meta.ts) {
       const lines = this.#readSegment(meta.hs, this.#serialOf(meta.hs));
@@ -280,11 +283,11 @@ export class Outbox {
       else if (meta.ho >= lines.length) repaired = true;
       meta.hs = (meta.hs + 1) % this.#n; meta.ho = 0; meta.st = 0; meta.did = "";
     }
-    if (meta.hs === meta.ts) this.#headLines = this.#tailLines;
+    if (meta.hs === meta.ts) this.#headLines = this.#tailLines!;
     // count
     let count = 0, used = 0;
     for (let i = meta.hs; ; i = (i + 1) % this.#n) {
-      const lines = i === meta.ts ? this.#tailLines : i === meta.hs ? this.#headLines : this.#readSegment(i, this.#serialOf(i)) ?? [];
+      const lines = i === meta.ts ? this.#tailLines! : i === meta.hs ? this.#headLines : this.#readSegment(i, this.#serialOf(i)) ?? [];
       count += lines.length - (i === meta.hs ? meta.ho : 0);
       used += i === meta.ts ? this.#tailBytes : this.#segmentBytesOf(this.#serialOf(i), lines);
       if (i === meta.ts) break;
@@ -294,6 +297,7 @@ export class Outbox {
     this.#loaded = true;
     this.#uncertain = this.#count > 0 && (meta.st === 1 || this.#peekHead()?.k === "r");
     if (repaired) this.#writeMeta();
+    this.#releaseDrainedTail();
     // copies a cut left behind (the old twin of a segment rewritten just before it)
     for (let i = 0; i < this.#n; i++) {
       const other = this.#segKey(i, this.#meta.fl[i] === "1" ? "0" : "1");
@@ -316,6 +320,7 @@ export class Outbox {
   enqueue(inputs: readonly OutboxInput[], cursors?: Record<string, number>): string[] {
     this.#mustLoad();
     if (this.#link === "closed") throw new Error("Outbox: closed");
+    if (!this.#tailLines) this.#restoreTail();
     const ids = this.#append(inputs, cursors, this.#meta, this.#headLines, this.#count, false);
     this.#changed();
     this.#later();
@@ -330,7 +335,7 @@ export class Outbox {
     const m = { ...base, cur: { ...base.cur } };
     const ids: string[] = [];
     const writes = new Map<number, { serial: number; lines: string[] }>();
-    let tailLines = this.#tailLines.slice();
+    let tailLines = this.#tailLines!.slice();
     let tailBytes = this.#tailBytes;
     let headLines = base.hs === base.ts ? tailLines : baseHeadLines;
     let count = baseCount;
@@ -714,22 +719,49 @@ export class Outbox {
     const lim = m.hs === m.ts ? m.tn : headLines.length;
     if (m.ho >= lim && m.hs !== m.ts) {
       m.hs = (m.hs + 1) % this.#n; m.ho = 0;
-      headLines = m.hs === m.ts ? this.#tailLines : this.#readSegment(m.hs, serialIn(m, m.hs, this.#n)) ?? [];
+      headLines = m.hs === m.ts ? this.#tailLines! : this.#readSegment(m.hs, serialIn(m, m.hs, this.#n)) ?? [];
     }
     if (followUp) this.#append([followUp], undefined, m, headLines, this.#count - 1, true);
     else {
       this.#writeMeta(m);
-      this.#headLines = m.hs === m.ts ? this.#tailLines : headLines;
+      this.#headLines = m.hs === m.ts ? this.#tailLines! : headLines;
       this.#count--;
       this.#headEpoch++;
       this.#headCache = undefined;
       this.#uncertain = false;
       this.#serverErrors = 0;
       this.#recount();
+      this.#releaseDrainedTail();
     }
     if (delivered && this.#onDelivered) { const cb = this.#onDelivered; this.#defer(() => cb(id, kind)); }
     this.#changed();
     this.#later();
+  }
+
+  /** Lets the tail segment's lines go once all of it was delivered (see #tailLines). */
+  #releaseDrainedTail(): void {
+    const m = this.#meta;
+    if (this.#count !== 0 || m.hs !== m.ts || m.ho < m.tn) return;
+    this.#tailLines = undefined;
+    this.#headLines = [];
+    this.#tailLast = undefined; // nothing joins a delivered message
+  }
+
+  /** Reads the let-go tail segment back (before an enqueue rewrites it). A segment that no longer
+   *  reads back holds only delivered records: the next one is started (one meta commit, as load()
+   *  repairs a damaged tail), nothing queued is lost. */
+  #restoreTail(): void {
+    const m = this.#meta;
+    const lines = m.tn === 0 ? [] : this.#readSegment(m.ts, m.ser);
+    if (lines && lines.length >= m.tn) {
+      this.#tailLines = lines.length > m.tn ? lines.slice(0, m.tn) : lines;
+    } else {
+      this.#log("warn", "ciof", "outbox tail segment (all delivered) unreadable: starting the next one", { segment: m.ts });
+      this.#writeMeta({ ...m, ser: m.ser + 1, tn: 0, tr: 0, ho: 0 });
+      this.#tailLines = [];
+      this.#tailBytes = this.#segmentBytesOf(this.#meta.ser, []);
+    }
+    this.#headLines = this.#tailLines;
   }
 
   #skipCorruptHead(): void {
