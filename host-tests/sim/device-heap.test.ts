@@ -17,7 +17,7 @@
 // The stack is counted as a device counts it (peak_stack_slots): XS's intrinsics plus every frame from
 // where native code calls into JavaScript, without the host engine's own dispatch and bridge to Node
 // (peak_stack_slots_host keeps the raw figure). The deepest path is a VTN reply's first fragment
-// reaching the XML declaration check; on the real runtime `npm run test:mcsim` measured 347.
+// reaching the XML declaration check; on the real runtime `npm run test:mcsim` measured 351.
 import test from "ava";
 import { loadScenario } from "./scenario.ts";
 import { ESP32_STACK_SLOTS, runSimulation, type SimRecords } from "./run.ts";
