@@ -136,7 +136,7 @@ test("TLS 1.2 with a client certificate from the secure dictionary; full handsha
   }
 });
 
-test("a secure request holds SecureSocket-sized memory in XS while open (fixed-heap realism)", async (t) => {
+test("a secure request holds SecureSocket-sized memory in XS: the handshake's until the response head, then the established session's (fixed-heap realism)", async (t) => {
   const pki = makePki();
   const server = https.createServer({ key: pki.vtn.keyPem, cert: pki.vtn.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: true }, handler);
   const port = await listen(server);
@@ -147,7 +147,24 @@ test("a secure request holds SecureSocket-sized memory in XS while open (fixed-h
     const { result, meter } = await xs.callMetered("fetch", { host: "127.0.0.1", port, path: "/", secure, response: "String" });
     t.is(result.status, 200);
     t.true(meter.peakChunks > 32_768 && meter.peakSlots > 1_500, `${meter.peakChunks} B, ${meter.peakSlots} slots`);
+    // Once the response head is in, the handshake's memory is let go and the established session's stays
+    // while the body is read: live at the headers, over live before the request, with the TLS memory
+    // against without it. Each is the second exchange of its kind (the first also carries one-time
+    // allocations of the engine, ≈10 KB here).
+    const { tlsSession } = xs.network;
+    const liveHeld = async () => {
+      const r = await xs.call("fetch", { host: "127.0.0.1", port, path: "/big", secure, live: true });
+      return [r.liveAtHeaders[0] - r.liveBefore[0], r.liveAtHeaders[1] - r.liveBefore[1]];
+    };
+    await liveHeld();
+    const withTls = await liveHeld();
     xs.network.tlsBallast = null;
+    await liveHeld();
+    const without = await liveHeld();
+    const held = [withTls[0] - without[0], withTls[1] - without[1]];
+    t.log(`held while the body is read: ${held[0]} B, ${held[1]} slots (the session's figure: ${tlsSession.chunks} B, ${tlsSession.slots} slots)`);
+    t.true(held[0] >= tlsSession.chunks && held[0] < tlsSession.chunks + 1_024, `chunks held ${held[0]}`);
+    t.true(held[1] >= tlsSession.slots && held[1] < tlsSession.slots + 64, `slots held ${held[1]}`);
     const bare = await xs.callMetered("fetch", { host: "127.0.0.1", port, path: "/", secure, response: "String" });
     t.true(bare.meter.peakChunks < 32_768, `${bare.meter.peakChunks}`);
   } finally {
