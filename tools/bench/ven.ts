@@ -29,12 +29,11 @@ function median(values: number[]): number {
 
 /**
  * A registered VEN against the simulator. `device: true` runs XS with the ESP32 heap (fixed 78,848 B
- * chunks and 4,928 slots, so the collector really runs) over plain HTTP: the TLS session's own ≈32 KB
- * does not fit yet (≈21 KB of chunks over, see modules/openadr/README.md), and the session's stack peaks
- * at ≈707 slots, so it runs with a 1,024-slot stack. The peaks are not in the codec (the decode path
- * measures 511 slots): they are at the store writes under the VEN's call chain, ≈72–90 slots of them the
- * host engine's preference shim (JSON framing in XS where the device calls native code).
- * (Loading the modules alone fits 512 since the engine loads them separately.)
+ * chunks and 4,928 slots, so the collector really runs) over plain HTTP, with a 1,024-slot stack: this
+ * bench drives the VEN through the engine's calls, whose raw stack count includes the engine's own
+ * frames. The whole firmware on the ESP32 heap with the TLS memory and the 512-slot stack (counted as a
+ * device counts it) is the device-heap test's (host-tests/sim/device-heap.test.ts) and the device_heap
+ * bench section's.
  */
 async function session(options: { reports?: boolean; device?: boolean } = {}) {
   const pki = makePki();
