@@ -650,11 +650,12 @@ export function encodeToBytes(message: OadrMessage, options: EncodeOptions = {})
   let pieces = 0;
   let first: Uint8Array | undefined;
   encodeMessage(message, (bytes) => {
-    if (pieces++ === 0) first = bytes.slice();
-    else first = undefined;
+    // a view of this encode's own writer buffer, which nothing writes to after the last flush: copied
+    // only if it turns out to be the whole message
+    if (pieces++ === 0) first = bytes;
     total += bytes.length;
   }, options);
-  if (pieces === 1) return first!;
+  if (pieces === 1) return first!.slice();
   const out = new Uint8Array(total);
   let at = 0;
   encodeMessage(message, (bytes) => {
