@@ -136,8 +136,7 @@ export class Metering {
   /** Monotonic energy counter, Wh (VAh when estimated). */
   get energyWh(): number { return this.energy.wh; }
   get health(): MeteringHealth { return this.#health; }
-  history(): readonly SlotRecord[] { return this.slots.history(); }
-  /** Closed slots held; their starts and records one at a time (history() makes them all at once). */
+  /** Closed slots held (oldest first), their starts and their records, one at a time. */
   get closedCount(): number { return this.slots.closedCount; }
   closedStart(k: number): number { return this.slots.closedStart(k); }
   closed(k: number): SlotRecord { return this.slots.closed(k); }

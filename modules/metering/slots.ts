@@ -15,7 +15,7 @@ export interface SlotOptions {
   readonly slotMinutes?: number;
   /** Minimum valid coverage for a slot to be valid (default 0.9). */
   readonly minCoverage?: number;
-  /** Closed slots kept for history() (default 48 = one day). */
+  /** Closed slots kept (closedCount/closedStart/closed; default 48 = one day). */
   readonly history?: number;
   /** Energy is an estimate (no voltage sensing). */
   readonly estimated: boolean;
@@ -129,13 +129,6 @@ export class SlotAccumulator {
     if (this.#pending.length === 0) return NONE;
     const out = this.#pending;
     this.#pending = [];
-    return out;
-  }
-
-  /** The last closed slots, oldest first (up to `history`). Makes every record: see closedCount/closedStart/closed. */
-  history(): readonly SlotRecord[] {
-    const out: SlotRecord[] = [];
-    for (let k = 0; k < this.#count; k++) out.push(this.closed(k));
     return out;
   }
 
