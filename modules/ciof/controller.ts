@@ -330,18 +330,32 @@ export class CiofController {
     const h = this.#o.health?.health();
     const mismatch = s.problems.length > 0;
     const lost = this.#outbox.state.lost;
-    // What was last sent is remembered as its statuses and remarks only (the ids and local_ids come from
-    // the structure, and a new structure clears it), not as the whole JSON body: a few bytes, not ~1.5 KB.
-    let sk = "", dk = "";
-    for (const rs of s.services) { const c = this.#conditions(h, rs.config.dependsOn); sk += (mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready") + "\t" + (mismatch ? "" : c.remarks) + "\n"; }
-    for (const rd of s.data) { const c = this.#conditions(h, rd.config.dependsOn); dk += (mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid") + "\t" + (mismatch ? "" : c.remarks) + "\n"; }
-    if (lost) dk += lost;
+    // Each implementation's status and remarks are worked out once; what was last sent is remembered as
+    // those only (the ids and local_ids come from the structure, and a new structure clears it), not as
+    // the whole JSON body: a few bytes, not ~1.5 KB. A body is built only when they changed.
+    const MISMATCH = "structure mismatch: see controller log";
+    const sStatus: ImplementationStatus[] = [], sRemarks: string[] = [];
+    let sk = "";
+    for (const rs of s.services) {
+      const c = this.#conditions(h, rs.config.dependsOn);
+      const status: ImplementationStatus = mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready";
+      const remarks = mismatch ? MISMATCH : c.remarks;
+      sStatus.push(status); sRemarks.push(remarks);
+      sk += status + "\t" + remarks + "\n";
+    }
+    const dStatus: DataStatus[] = [], dRemarks: string[] = [];
+    let dk = "";
+    for (const rd of s.data) {
+      const c = this.#conditions(h, rd.config.dependsOn);
+      const status: DataStatus = mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid";
+      const remarks = (mismatch ? MISMATCH : c.remarks) + (lost ? "; " + lost + " rows dropped (outbox full)" : "");
+      dStatus.push(status); dRemarks.push(remarks);
+      dk += status + "\t" + remarks + "\n";
+    }
     if (s.services.length && sk !== this.#lastServiceStatus) {
       this.#lastServiceStatus = sk;
-      const services: ServiceStatus[] = s.services.map((rs) => {
-        const c = this.#conditions(h, rs.config.dependsOn);
-        const status: ImplementationStatus = mismatch ? "exception" : c.fault ? "failure" : c.exception ? "exception" : "ready";
-        const remarks = mismatch ? "structure mismatch: see controller log" : c.remarks;
+      const services: ServiceStatus[] = s.services.map((rs, i) => {
+        const status = sStatus[i]!, remarks = sRemarks[i]!;
         return {
           id: rs.id, localId: rs.localId, status, remarks,
           processes: rs.processes.map((p) => ({ id: p.id, localId: p.localId, status, remarks, events: p.events.map((e) => ({ id: e.id, localId: e.localId, status, remarks })) })),
@@ -351,10 +365,8 @@ export class CiofController {
     }
     if (s.data.length && dk !== this.#lastDataStatus) {
       this.#lastDataStatus = dk;
-      const data: DataImplStatus[] = s.data.map((rd) => {
-        const c = this.#conditions(h, rd.config.dependsOn);
-        const status: DataStatus = mismatch ? "exception" : c.fault ? "invalid" : c.exception ? "exception" : "valid";
-        const remarks = (mismatch ? "structure mismatch: see controller log" : c.remarks) + (lost ? "; " + lost + " rows dropped (outbox full)" : "");
+      const data: DataImplStatus[] = s.data.map((rd, i) => {
+        const status = dStatus[i]!, remarks = dRemarks[i]!;
         return { id: rd.id, localId: rd.localId, status, remarks, properties: rd.properties.map((p) => ({ id: p.id, index: p.index, localId: p.localId, status, remarks: status === "valid" ? undefined : remarks })) };
       });
       this.#outbox.setStatus("data", PATHS.dataImplementations, encodeDataStatuses(data));
