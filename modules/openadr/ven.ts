@@ -856,7 +856,6 @@ export class Ven implements OverrideSink {
     return new VenJob(service, build, reply, attempts);
   }
 
-
   #venID(): string {
     return this.#registration?.venID ?? "";
   }

@@ -1,7 +1,7 @@
 // The Wire the VEN uses on the device and in the host tests: the OpenADR codec's encoders
 // (encode.ts) and a streaming OadrDecoder (decode.ts) per reply, held only while the reply is read (so
-// that the heap a TLS handshake needs is free between exchanges). Decoder errors become WireErrors: "limit" for the reader's and decoder's bounds
-// (an oversized reply), "malformed" for the rest.
+// that the heap a TLS handshake needs is free between exchanges). Decoder errors become WireErrors:
+// "limit" for the reader's and decoder's bounds (an oversized reply), "malformed" for the rest.
 import { OadrDecodeError, OadrDecoder } from "./decode";
 import { encodeToBytes } from "./encode";
 import type { OadrEvent, VenMessage } from "./types";
